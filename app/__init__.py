@@ -1,0 +1,129 @@
+"""Konsultasi DJPK: the application factory."""
+
+import logging
+import os
+
+from flask import Flask, render_template, request, session
+from flask_login import current_user
+
+from config import config_for
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][10:]) or ".", exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    configure_logging(app)
+    return app
+
+
+def select_locale() -> str:
+    languages = ("id", "en")
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
+        return current_user.locale
+    return "id"
+
+
+def register_extensions(app: Flask) -> None:
+    from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
+    csrf.init_app(app)
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Jakarta")
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+    login.init_app(app)
+    login.login_view = "auth.login"
+    login.session_protection = "strong"
+    from app.core import db_setup
+
+    db_setup.init_app(app)
+    _import_models()
+
+
+def _import_models() -> None:
+    # Every model is imported once so that metadata (and Alembic) see the whole schema.
+    from app.auth import models as _auth  # noqa: F401
+    from app.catalog import models as _catalog  # noqa: F401
+    from app.core import audit as _audit  # noqa: F401
+    from app.policy import models as _policy  # noqa: F401
+    from app.regions import models as _regions  # noqa: F401
+    from app.requests import models as _requests  # noqa: F401
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.auth import bp as auth_bp
+    from app.main import bp as main_bp
+    from app.requests import bp as requests_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(requests_bp)
+    app.register_blueprint(admin_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from flask_babel import gettext as _
+
+    messages = {
+        400: _l("Permintaan tidak valid."),
+        403: _l("Anda tidak berhak membuka halaman ini."),
+        404: _l("Halaman tidak ditemukan."),
+        413: _l("Berkas terlalu besar. Ukuran maksimum 5 MB."),
+        429: _l("Terlalu banyak percobaan. Silakan tunggu beberapa menit lalu coba lagi."),
+        500: _l("Terjadi kesalahan pada sistem. Silakan coba lagi."),
+    }
+
+    def render_error(error):
+        code = getattr(error, "code", 500) or 500
+        if code == 500:
+            from app.extensions import db
+
+            db.session.rollback()
+        return render_template(
+            "errors/error.html", code=code, message=messages.get(code, _("Terjadi kesalahan."))
+        ), code
+
+    for code in messages:
+        app.register_error_handler(code, render_error)
+
+
+def _l(text: str):
+    from flask_babel import lazy_gettext
+
+    return lazy_gettext(text)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.core import templating
+
+    templating.init_app(app)
+
+    @app.context_processor
+    def inject_globals():
+        return {"current_locale": select_locale() if request else "id"}
+
+
+def register_commands(app: Flask) -> None:
+    from app.core.commands import register
+
+    register(app)
+
+
+def configure_logging(app: Flask) -> None:
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

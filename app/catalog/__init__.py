@@ -1,0 +1,1 @@
+"""DJPK's reference data: consultation topics, rooms and resource persons (narasumber)."""

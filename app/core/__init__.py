@@ -1,0 +1,1 @@
+"""Shared infrastructure: the clock, column types, audit log, access control, email."""

@@ -1,0 +1,89 @@
+"""Append-only audit log: who changed what, from which state to which, and when.
+
+Every service that changes state calls record(); the row joins the caller's transaction, so
+the log and the change commit (or roll back) together.
+"""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.clock import now_utc
+from app.core.types import UTCDateTime
+from app.extensions import db
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str] = mapped_column(String(64))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    ip: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (db.Index("ix_audit_log_object", "object_type", "object_id"),)
+
+
+class AuditLogIsAppendOnly(Exception):
+    pass
+
+
+@event.listens_for(AuditLog, "before_update")
+@event.listens_for(AuditLog, "before_delete")
+def _refuse_changes(mapper, connection, target):
+    raise AuditLogIsAppendOnly("audit log rows are never changed or deleted")
+
+
+def record(
+    action: str,
+    obj: Any,
+    *,
+    actor: Any = None,
+    before: dict | None = None,
+    after: dict | None = None,
+    at: datetime | None = None,
+) -> AuditLog:
+    """Add an audit row for `action` on `obj` to the current session (not committed)."""
+    ip = None
+    try:
+        from flask import has_request_context, request
+
+        if has_request_context():
+            ip = request.remote_addr
+    except ImportError:  # pragma: no cover
+        pass
+    entry = AuditLog(
+        at=at or now_utc(),
+        actor_id=getattr(actor, "id", actor) if actor is not None else None,
+        action=action,
+        object_type=type(obj).__name__ if not isinstance(obj, tuple) else obj[0],
+        object_id=str(obj.id if not isinstance(obj, tuple) else obj[1]),
+        before=_jsonable(before),
+        after=_jsonable(after),
+        ip=ip,
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _jsonable(value):
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, str | int | float | bool):
+        return value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "value"):
+        return value.value
+    return str(value)

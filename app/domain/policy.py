@@ -1,0 +1,203 @@
+"""The consultation rules of S-38/PK/2023 and SE-1/PK.1/2023, as pure functions.
+
+The official numbers are not published; PolicyValues holds the defaults DJPK ships with and
+an administrator changes them through a new policy version. check_request() returns every
+broken rule as a Violation (a code plus the numbers and dates the message needs); the web
+layer turns each into a sentence in the user's language.
+"""
+
+import enum
+from dataclasses import asdict, dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from app.domain.workdays import WorkCalendar
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+class Mode(enum.StrEnum):
+    VC = "vc"  # video conference
+    FTF = "ftf"  # tatap muka, face to face at DJPK
+
+
+@dataclass(frozen=True)
+class PolicyValues:
+    letter_required_ftf: bool = True
+    letter_required_vc: bool = False
+    lead_working_days_ftf: int = 5
+    lead_working_days_vc: int = 2
+    max_guests_ftf: int = 5
+    max_guests_vc: int = 15
+    service_start: time = time(8, 0)  # WIB
+    service_end: time = time(16, 0)  # WIB
+    session_minutes: int = 60
+    confirm_deadline_time: time = time(15, 0)  # WIB, working days before the session
+    confirm_deadline_working_days: int = 1
+    cancel_unconfirmed: bool = False
+    breach_threshold_count: int = 3
+    breach_threshold_months: int = 6
+
+    def lead_working_days(self, mode: Mode) -> int:
+        return self.lead_working_days_ftf if mode == Mode.FTF else self.lead_working_days_vc
+
+    def max_guests(self, mode: Mode) -> int:
+        return self.max_guests_ftf if mode == Mode.FTF else self.max_guests_vc
+
+    def letter_required(self, mode: Mode) -> bool:
+        return self.letter_required_ftf if mode == Mode.FTF else self.letter_required_vc
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        for key, value in out.items():
+            if isinstance(value, time):
+                out[key] = value.strftime("%H:%M")
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "PolicyValues":
+        kwargs = {}
+        for f in fields(cls):
+            if f.name not in data:
+                continue
+            value = data[f.name]
+            if f.type in (time, "time") and isinstance(value, str):
+                value = time.fromisoformat(value)
+            kwargs[f.name] = value
+        return cls(**kwargs)
+
+
+class Rule(enum.StrEnum):
+    LETTER_REQUIRED = "letter_required"
+    LETTER_ADDRESSEE = "letter_addressee"
+    LEAD_TIME = "lead_time"
+    SERVICE_DAY = "service_day"
+    SERVICE_HOURS = "service_hours"
+    WINDOW_TOO_SHORT = "window_too_short"
+    WINDOW_IN_PAST = "window_in_past"
+    DELEGATION_SIZE = "delegation_size"
+    DELEGATION_EMPTY = "delegation_empty"
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: Rule
+    field: str  # the form field the message belongs to
+    params: dict = field(default_factory=dict)
+    index: int | None = None  # which preferred window, when it is about one
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime  # aware
+    end: datetime  # aware
+
+
+@dataclass(frozen=True)
+class RequestDraft:
+    mode: Mode
+    windows: tuple[Window, ...]
+    delegation_size: int
+    has_letter: bool
+    letter_addressee: str | None = None
+
+
+# How people write "the Director General of Fiscal Balance" on a letter.
+_ADDRESSEE_MARKERS = ("direktur jenderal", "dirjen", "director general")
+
+
+def addressed_to_director_general(addressee: str | None) -> bool:
+    text = " ".join((addressee or "").lower().replace(".", " ").split())
+    return any(marker in text for marker in _ADDRESSEE_MARKERS)
+
+
+def latest_submission_date(session_day: date, mode: Mode, policy: PolicyValues, cal: WorkCalendar) -> date:
+    """The last WIB date on which a request for `session_day` may be sent."""
+    return cal.shift(session_day, -policy.lead_working_days(mode))
+
+
+def earliest_session_date(submitted: date, mode: Mode, policy: PolicyValues, cal: WorkCalendar) -> date:
+    """The first working day a request sent on `submitted` (WIB) may ask for."""
+    return cal.shift(submitted, policy.lead_working_days(mode))
+
+
+def check_window(
+    window: Window, mode: Mode, policy: PolicyValues, cal: WorkCalendar, now: datetime, index: int = 0
+) -> list[Violation]:
+    out: list[Violation] = []
+    start, end = window.start.astimezone(WIB), window.end.astimezone(WIB)
+    field_name = f"windows-{index}"
+    if window.start <= now:
+        return [Violation(Rule.WINDOW_IN_PAST, field_name, {"start": start}, index)]
+    day = start.date()
+    if not cal.is_working_day(day):
+        out.append(
+            Violation(
+                Rule.SERVICE_DAY,
+                field_name,
+                {"day": day, "holiday": cal.holiday_name(day), "next": cal.next_working_day(day)},
+                index,
+            )
+        )
+    if (
+        end.date() != day
+        or start.time() < policy.service_start
+        or end.time() > policy.service_end
+        or end <= start
+    ):
+        out.append(
+            Violation(
+                Rule.SERVICE_HOURS,
+                field_name,
+                {"start": policy.service_start, "end": policy.service_end},
+                index,
+            )
+        )
+    elif end - start < timedelta(minutes=policy.session_minutes):
+        out.append(Violation(Rule.WINDOW_TOO_SHORT, field_name, {"minutes": policy.session_minutes}, index))
+    today = now.astimezone(WIB).date()
+    deadline = latest_submission_date(day, mode, policy, cal)
+    if today > deadline:
+        out.append(
+            Violation(
+                Rule.LEAD_TIME,
+                field_name,
+                {
+                    "days": policy.lead_working_days(mode),
+                    "mode": mode,
+                    "session_day": day,
+                    "deadline": deadline,
+                    "earliest": earliest_session_date(today, mode, policy, cal),
+                },
+                index,
+            )
+        )
+    return out
+
+
+def check_request(
+    draft: RequestDraft, policy: PolicyValues, cal: WorkCalendar, now: datetime
+) -> list[Violation]:
+    """Every rule `draft` breaks at `now`; an empty list means the request may be submitted."""
+    out: list[Violation] = []
+    for i, window in enumerate(draft.windows):
+        out.extend(check_window(window, draft.mode, policy, cal, now, i))
+    limit = policy.max_guests(draft.mode)
+    if draft.delegation_size < 1:
+        out.append(Violation(Rule.DELEGATION_EMPTY, "delegation"))
+    elif draft.delegation_size > limit:
+        out.append(
+            Violation(
+                Rule.DELEGATION_SIZE,
+                "delegation",
+                {"limit": limit, "size": draft.delegation_size, "mode": draft.mode},
+            )
+        )
+    if policy.letter_required(draft.mode):
+        if not draft.has_letter:
+            out.append(Violation(Rule.LETTER_REQUIRED, "letter", {"mode": draft.mode}))
+        elif not addressed_to_director_general(draft.letter_addressee):
+            out.append(Violation(Rule.LETTER_ADDRESSEE, "letter_addressee"))
+    elif draft.has_letter and not addressed_to_director_general(draft.letter_addressee):
+        out.append(Violation(Rule.LETTER_ADDRESSEE, "letter_addressee"))
+    return out

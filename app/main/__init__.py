@@ -1,0 +1,7 @@
+"""Home page, dashboard routing by role, language switch."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401

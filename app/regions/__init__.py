@@ -1,0 +1,1 @@
+"""Indonesia's provinces and regencies/cities, with their time zones."""

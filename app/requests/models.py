@@ -1,0 +1,143 @@
+"""Consultation requests, with their preferred time windows, delegation and letter."""
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import UnitType, User
+from app.catalog.models import Room, Topic
+from app.core.types import UTCDateTime
+from app.domain.policy import Mode
+from app.domain.states import RequestState
+from app.extensions import db
+from app.policy.models import PolicyVersion
+from app.regions.models import Region
+
+
+def _enum(cls, length=24):
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
+
+
+request_topics = Table(
+    "request_topics",
+    db.Model.metadata,
+    Column("request_id", ForeignKey("consultation_requests.id", ondelete="CASCADE"), primary_key=True),
+    Column("topic_id", ForeignKey("topics.id"), primary_key=True),
+)
+
+
+class ConsultationRequest(db.Model):
+    __tablename__ = "consultation_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # The service user: a region and its unit (executive or DPRD).
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    unit_type: Mapped[UnitType] = mapped_column(_enum(UnitType, 16))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    mode: Mapped[Mode] = mapped_column(_enum(Mode, 8))
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState), index=True)
+    agenda: Mapped[str] = mapped_column(Text)
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    contact_phone: Mapped[str] = mapped_column(String(32))
+    policy_version_id: Mapped[int | None] = mapped_column(ForeignKey("policy_versions.id"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The reason given with the last decision (changes requested, rejection, cancellation).
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    # Set when DJPK schedules the session.
+    scheduled_start: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    scheduled_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
+    meeting_url: Mapped[str | None] = mapped_column(String(500))
+    regional_head_attends: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    region: Mapped[Region] = relationship()
+    created_by: Mapped[User] = relationship()
+    policy_version: Mapped[PolicyVersion | None] = relationship()
+    room: Mapped[Room | None] = relationship()
+    topics: Mapped[list[Topic]] = relationship(secondary=request_topics, order_by=Topic.sort_order)
+    windows: Mapped[list["PreferredWindow"]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="PreferredWindow.position"
+    )
+    delegation: Mapped[list["DelegationMember"]] = relationship(
+        back_populates="request", cascade="all, delete-orphan", order_by="DelegationMember.position"
+    )
+    letter: Mapped["RequestLetter | None"] = relationship(
+        back_populates="request", cascade="all, delete-orphan", uselist=False
+    )
+
+    @property
+    def service_user_name(self) -> str:
+        """As DJPK writes it: "Kab. Brebes (DPRD)"."""
+        suffix = " (DPRD)" if self.unit_type == UnitType.DPRD else ""
+        return f"{self.region.display_name}{suffix}"
+
+    @property
+    def reference(self) -> str:
+        return f"KNS-{self.submitted_at:%Y}-{self.id:05d}"
+
+
+class PreferredWindow(db.Model):
+    __tablename__ = "preferred_windows"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_requests.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    request: Mapped[ConsultationRequest] = relationship(back_populates="windows")
+
+
+class DelegationMember(db.Model):
+    __tablename__ = "delegation_members"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_requests.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(120))
+    title: Mapped[str] = mapped_column(String(160))  # jabatan
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    is_regional_head: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    request: Mapped[ConsultationRequest] = relationship(back_populates="delegation")
+
+
+class RequestLetter(db.Model):
+    """Surat Permintaan Konsultasi/Audiensi: the request letter, a PDF kept outside static/."""
+
+    __tablename__ = "request_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation_requests.id", ondelete="CASCADE"), unique=True
+    )
+    number: Mapped[str] = mapped_column(String(120), index=True)
+    letter_date: Mapped[date] = mapped_column(Date)
+    signatory: Mapped[str] = mapped_column(String(160))
+    addressee: Mapped[str] = mapped_column(String(200))
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    request: Mapped[ConsultationRequest] = relationship(back_populates="letter")

@@ -1,0 +1,103 @@
+"""Application settings, read from environment variables.
+
+Config holds the defaults; Development, Testing and Production adjust them. `DATABASE_URL`
+picks the database (SQLite in `instance/` by default), `REDIS_URL` the rate-limit storage,
+`MAIL_*` the SMTP relay.
+"""
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style and plain postgres URLs select psycopg 3 explicitly.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key")
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'konsultasi.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Uploads are checked against 5 MB in the form; this outer bound only stops abuse.
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    MAX_LETTER_BYTES = 5 * 1024 * 1024
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = ("id", "en")
+
+    BOOTSTRAP_SERVE_LOCAL = True
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per 5 minutes")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "Konsultasi DJPK <konsultasi@djpk.kemenkeu.go.id>"
+    )
+    # In development mail is written to the log instead of an SMTP relay.
+    MAIL_TO_LOG = _bool("MAIL_TO_LOG", False)
+    EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
+    RESET_TOKEN_MAX_AGE = 2 * 3600
+    # Base URL used in emails sent outside a request (scheduler jobs).
+    SERVER_NAME_FOR_EMAIL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+
+class Development(Config):
+    DEBUG = True
+    MAIL_TO_LOG = _bool("MAIL_TO_LOG", True)
+    SHOW_DEMO_LOGINS = True
+
+
+class Testing(Config):
+    TESTING = True
+    SECRET_KEY = "testing"
+    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL_EFFECTIVE", "sqlite://"))
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    MAIL_TO_LOG = False
+    MAIL_SUPPRESS_SEND = True
+    PASSWORD_HASH_FAST = True
+
+
+class Production(Config):
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+
+
+CONFIGS = {"development": Development, "testing": Testing, "production": Production}
+
+
+def config_for(name: str | None) -> type[Config]:
+    return CONFIGS[name or os.environ.get("APP_ENV", "development")]

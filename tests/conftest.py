@@ -1,0 +1,137 @@
+"""Fixtures after flaskr's: app, client, runner, an `auth` helper that logs in as a role.
+
+The suite runs on SQLite (in memory) by default and on PostgreSQL when TEST_DATABASE_URL is
+set. Tests marked `postgres` need PostgreSQL: they are left out of the SQLite pass (they run
+in the PostgreSQL pass), and they fail rather than skip when CI is set and PostgreSQL cannot
+be reached.
+"""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db, limiter
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+ON_POSTGRES = bool(TEST_DATABASE_URL)
+# Rows kept from one test to the next: loaded once per session.
+KEPT_TABLES = {"regions"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres: needs PostgreSQL (TEST_DATABASE_URL)")
+    config.addinivalue_line("markers", "e2e: drives a real browser")
+
+
+def pytest_collection_modifyitems(config, items):
+    if ON_POSTGRES:
+        return
+    keep, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker("postgres") else keep).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    overrides = {"UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))}
+    if TEST_DATABASE_URL:
+        overrides["SQLALCHEMY_DATABASE_URI"] = _psycopg(TEST_DATABASE_URL)
+    app = create_app("testing", **overrides)
+    with app.app_context():
+        if ON_POSTGRES:
+            _require_postgres()
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+        db.create_all()
+        from app.regions.services import load_regions
+
+        load_regions()
+        db.session.commit()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+def _psycopg(url: str) -> str:
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _require_postgres() -> None:
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # pragma: no cover - depends on the machine
+        pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request):
+    """Each test starts with empty tables (but the regions) and fresh rate limits."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        db.session.remove()
+        tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in KEPT_TABLES]
+        with db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def postgres_url():
+    """The PostgreSQL URL of the PostgreSQL pass; fails (never skips) under CI without it."""
+    if not TEST_DATABASE_URL:
+        if os.environ.get("CI"):
+            pytest.fail("TEST_DATABASE_URL is not set but this test needs PostgreSQL")
+        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
+    return _psycopg(TEST_DATABASE_URL)
+
+
+class AuthActions:
+    """Logs the test client in as a user (made by the factories) through the real login form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user, password: str = "kata-sandi-uji-123"):
+        return self._client.post(
+            "/masuk", data={"email": user.email, "password": password}, follow_redirects=False
+        )
+
+    def logout(self):
+        return self._client.post("/keluar")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
