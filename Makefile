@@ -20,7 +20,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel compile -q -d translations -D "messages wtforms"
 
 run: $(VENV)/.runtime translations
 	APP_ENV=development $(BIN)/flask db upgrade
@@ -40,7 +40,7 @@ format: $(VENV)/.dev
 
 # Re-extract the messages after changing user-facing text, then translate translations/en.
 messages: $(VENV)/.runtime
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -N
 
 clean:

@@ -52,6 +52,10 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
+    # How many reverse proxies sit in front of the app (nginx: 1); their X-Forwarded-For
+    # gives the client address that the per-IP login limit counts.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per 5 minutes")

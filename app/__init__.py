@@ -16,8 +16,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][10:]) or ".", exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     register_extensions(app)
     register_blueprints(app)
+    register_request_hooks(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -74,6 +80,21 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(admin_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from flask import g
+    from flask_babel import refresh
+
+    @app.before_request
+    def forget_earlier_request() -> None:
+        # Flask-Login caches the user in g, Flask-WTF the CSRF token, Flask-Babel the locale.
+        # An app context can outlive one request (the test suite keeps one open and each
+        # request reuses it), so drop what an earlier request left there: a login, logout or
+        # language switch must be seen by the very next request.
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+        refresh()
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,6 +1,277 @@
+"""`flask seed-demo`: a living demo system (regions, policy, topics, rooms, people, requests).
+
+Idempotent: every row is looked up by its natural key (email, topic code, room name, a demo
+request's agenda) and only what is missing is added, so running it again changes nothing.
+Demo requests are placed relative to today (future sessions for open requests, past ones
+for held and no-show) and reach their state through the domain's transition table.
+"""
+
+import hashlib
+import os
+import uuid
+from datetime import UTC, datetime, time, timedelta
+
 import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from app import seed_data as data
+from app.auth.models import Role, UnitType, User
+from app.auth.passwords import hash_password
+from app.catalog.models import NarasumberProfile, Room, Topic
+from app.core import audit
+from app.core.clock import WIB, now_utc
+from app.domain.policy import Mode
+from app.domain.states import Action, RequestState, transition
+from app.extensions import db
+from app.policy.services import ensure_default_policy, policy_in_force, work_calendar
+from app.regions.models import Region
+from app.regions.services import load_regions
+from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
+
+# The first policy version applies from S-38/PK/2023: 17 March 2023, 00:00 WIB.
+POLICY_SINCE = datetime(2023, 3, 16, 17, 0, tzinfo=UTC)
+LOGIN_URL = "http://127.0.0.1:5000/masuk"
+# Decisions the coordinator takes; the others are the Pemda's own.
+PEMDA_ACTIONS = {Action.WITHDRAW, Action.CONFIRM, Action.EDIT}
 
 
 @click.command("seed-demo")
-def seed_demo_command():
-    """(being written)"""
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo data; safe to run again."""
+    added = seed_demo()
+    db.session.commit()
+    click.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in added.items()))
+    if current_app.config.get("SHOW_DEMO_LOGINS"):
+        click.echo(demo_logins_table())
+    else:
+        click.echo("demo logins are shown only in development (SHOW_DEMO_LOGINS)")
+
+
+def seed_demo() -> dict[str, int]:
+    """Add whatever demo rows are missing; returns how many of each kind were added."""
+    added = dict.fromkeys(("regions", "topics", "rooms", "users", "requests"), 0)
+    added["regions"], _ = load_regions()
+    ensure_default_policy(POLICY_SINCE)
+    topics = {code: _topic(code, name, text, i, added) for i, (code, name, text) in enumerate(data.TOPICS)}
+    rooms = [_room(name, capacity, added) for name, capacity in data.ROOMS]
+    users = {email: _user(email, name, Role(role), added) for email, name, role in data.STAFF}
+    for n, name, unit, codes, hours in data.NARASUMBER:
+        user = _user(f"narasumber{n}@demo.djpk.go.id", name, Role.NARASUMBER, added)
+        _profile(user, unit, [topics[c] for c in codes], hours)
+    for email, name, phone, code, unit, active in data.PEMDA:
+        region = db.session.scalars(select(Region).where(Region.code == code)).one()
+        users[email] = _user(
+            email, name, Role.PEMDA, added, phone=phone, region=region, unit=UnitType(unit), active=active
+        )
+    coordinator = users["koordinator@demo.djpk.go.id"]
+    for spec in data.REQUESTS:
+        if _request(spec, users[spec["owner"]], coordinator, topics, rooms):
+            added["requests"] += 1
+    db.session.flush()
+    return added
+
+
+def demo_logins_table() -> str:
+    rows = [
+        ("admin", data.STAFF[0][0]),
+        ("coordinator", data.STAFF[1][0]),
+        ("receptionist", data.STAFF[2][0]),
+    ]
+    rows += [("narasumber", f"narasumber{n}@demo.djpk.go.id") for n, *_ in data.NARASUMBER]
+    rows += [("pemda", email) for email, *_rest, active in data.PEMDA if active]
+    width = max(len(email) for _, email in rows)
+    lines = [f"Demo logins (development only) at {LOGIN_URL}", f"{'role':<13} {'email':<{width}}  password"]
+    lines += [f"{role:<13} {email:<{width}}  {data.DEMO_PASSWORD}" for role, email in rows]
+    return "\n".join(lines)
+
+
+# Reference data and people -------------------------------------------------------------
+
+
+def _topic(code: str, name: str, text: str, position: int, added: dict) -> Topic:
+    topic = db.session.scalars(select(Topic).where(Topic.code == code)).first()
+    if topic is None:
+        topic = Topic(code=code, name=name, description=text, active=True, sort_order=(position + 1) * 10)
+        db.session.add(topic)
+        db.session.flush()
+        audit.record("topic.create", topic, after={"code": code, "name": name})
+        added["topics"] += 1
+    return topic
+
+
+def _room(name: str, capacity: int, added: dict) -> Room:
+    room = db.session.scalars(select(Room).where(Room.name == name)).first()
+    if room is None:
+        room = Room(name=name, floor=data.ROOM_FLOOR, capacity=capacity, active=True)
+        db.session.add(room)
+        db.session.flush()
+        audit.record("room.create", room, after={"name": name, "capacity": capacity})
+        added["rooms"] += 1
+    return room
+
+
+def _user(
+    email: str, name: str, role: Role, added: dict, *, phone=None, region=None, unit=None, active=True
+) -> User:
+    user = db.session.scalars(select(User).where(User.email == email)).first()
+    if user is not None:
+        return user
+    now = now_utc()
+    user = User(
+        email=email,
+        name=name,
+        phone=phone,
+        password_hash=hash_password(data.DEMO_PASSWORD),
+        role=role,
+        region_id=region.id if region else None,
+        unit_type=unit,
+        created_at=now,
+        email_verified_at=now,
+        activated_at=now if active else None,
+        session_version=1,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user.create", user, after={"email": email, "role": role, "active": active})
+    added["users"] += 1
+    return user
+
+
+def _profile(user: User, unit: str, topics: list[Topic], hours: dict) -> None:
+    query = select(NarasumberProfile).where(NarasumberProfile.user_id == user.id)
+    if db.session.scalars(query).first() is None:
+        db.session.add(
+            NarasumberProfile(
+                user=user, unit=unit, topics=topics, working_hours=hours, max_per_day=3, max_per_week=10
+            )
+        )
+
+
+# Requests ------------------------------------------------------------------------------
+
+
+def _at(day, hour: int) -> datetime:
+    return datetime.combine(day, time(hour, 0), WIB).astimezone(UTC)
+
+
+def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: list[Room]) -> bool:
+    exists = select(ConsultationRequest.id).where(
+        ConsultationRequest.created_by_id == owner.id, ConsultationRequest.agenda == spec["agenda"]
+    )
+    if db.session.scalars(exists).first() is not None:
+        return False
+    now = now_utc()
+    cal = work_calendar()
+    version, values = policy_in_force(now)
+    mode = Mode(spec["mode"])
+    day = cal.shift(now.astimezone(WIB).date(), spec["day"])
+    start = _at(day, spec["hour"])
+    end = start + timedelta(minutes=values.session_minutes)
+    # Sent a little before the lead time ran out, and never later than a moment ago.
+    submitted = min(_at(cal.shift(day, -(values.lead_working_days(mode) + 2)), 9), now - timedelta(hours=2))
+    req = ConsultationRequest(
+        region_id=owner.region_id,
+        unit_type=owner.unit_type,
+        created_by_id=owner.id,
+        mode=mode,
+        state=RequestState.SUBMITTED,
+        agenda=spec["agenda"],
+        contact_name=owner.name,
+        contact_email=owner.email,
+        contact_phone=owner.phone or "",
+        policy_version_id=version.id if version else None,
+        submitted_at=submitted,
+        updated_at=submitted,
+        regional_head_attends=spec.get("regional_head", False),
+    )
+    req.topics = [topics[code] for code in spec["topics"]]
+    second = _at(cal.shift(day, 1), spec["hour"])
+    req.windows = [
+        PreferredWindow(position=0, start=start, end=start + timedelta(hours=2)),
+        PreferredWindow(position=1, start=second, end=second + timedelta(hours=2)),
+    ]
+    req.delegation = [
+        DelegationMember(position=i, name=name, title=title, is_regional_head=head)
+        for i, (name, title, head) in enumerate(spec["delegation"])
+    ]
+    db.session.add(req)
+    db.session.flush()
+    if mode == Mode.FTF:
+        _letter(req, owner, submitted)
+    audit.record("request.submit", req, actor=owner, at=submitted, after={"state": req.state, "mode": mode})
+    for i, name in enumerate(spec["path"]):
+        action = Action(name)
+        before = req.state
+        req.state = transition(req.state, action)
+        if action in (Action.MARK_HELD, Action.MARK_NO_SHOW):
+            at = end + timedelta(minutes=30)
+        else:
+            at = min(submitted + timedelta(hours=20 * (i + 1)), now - timedelta(minutes=60 - i))
+        if action == Action.APPROVE:
+            req.scheduled_start, req.scheduled_end = start, end
+            if mode == Mode.FTF:
+                req.room_id = rooms[spec.get("room", 0)].id
+            else:
+                req.meeting_url = data.VC_MEETING_URL
+        req.state_reason = spec.get("reason") if action not in (Action.APPROVE, Action.CONFIRM) else None
+        req.updated_at = at
+        after = {"state": req.state, "reason": req.state_reason}
+        if action == Action.APPROVE:
+            after |= {"scheduled_start": start, "scheduled_end": end, "room_id": req.room_id}
+        actor = owner if action in PEMDA_ACTIONS else coordinator
+        audit.record(
+            f"request.{action.value}", req, actor=actor, at=at, before={"state": before}, after=after
+        )
+    return True
+
+
+def _letter(req: ConsultationRequest, owner: User, submitted: datetime) -> None:
+    content = demo_pdf(f"Surat Permintaan Konsultasi {req.service_user_name}")
+    stored = f"{uuid.uuid4().hex}.pdf"
+    folder = os.path.join(current_app.config["UPLOAD_DIR"], "letters")
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, stored), "wb") as fh:
+        fh.write(content)
+    signatory = "Sekretaris DPRD" if req.unit_type == UnitType.DPRD else "Sekretaris Daerah"
+    db.session.add(
+        RequestLetter(
+            request_id=req.id,
+            number=f"005/{100 + req.id}/{submitted.astimezone(WIB):%Y}",
+            letter_date=(submitted.astimezone(WIB) - timedelta(days=1)).date(),
+            signatory=signatory,
+            addressee=data.LETTER_ADDRESSEE,
+            original_filename="surat-permintaan-konsultasi.pdf",
+            stored_name=stored,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=submitted,
+            uploaded_by_id=owner.id,
+        )
+    )
+
+
+def demo_pdf(title: str) -> bytes:
+    """A minimal valid one-page PDF showing `title` (ASCII), with a correct xref table."""
+    text = title.encode("ascii", "replace").replace(b"\\", b"").replace(b"(", b"").replace(b")", b"")
+    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

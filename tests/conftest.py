@@ -38,9 +38,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
-    overrides = {"UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads"))}
-    if TEST_DATABASE_URL:
-        overrides["SQLALCHEMY_DATABASE_URI"] = _psycopg(TEST_DATABASE_URL)
+    # A file, not ":memory:", so that the end-to-end server thread has its own connection.
+    db_file = tmp_path_factory.mktemp("db") / "test.db"
+    overrides = {
+        "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
+        "SQLALCHEMY_DATABASE_URI": _psycopg(TEST_DATABASE_URL) if ON_POSTGRES else f"sqlite:///{db_file}",
+    }
     app = create_app("testing", **overrides)
     with app.app_context():
         if ON_POSTGRES:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, event
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.clock import now_utc
 from app.core.types import UTCDateTime
@@ -24,8 +24,9 @@ class AuditLog(db.Model):
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(64))
     object_id: Mapped[str] = mapped_column(String(64))
-    before: Mapped[dict | None] = mapped_column(JSON)
-    after: Mapped[dict | None] = mapped_column(JSON)
+    # none_as_null: "no before" is SQL NULL (found by IS NULL), not the JSON value null.
+    before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     ip: Mapped[str | None] = mapped_column(String(64))
 
     __table_args__ = (db.Index("ix_audit_log_object", "object_type", "object_id"),)
@@ -39,6 +40,13 @@ class AuditLogIsAppendOnly(Exception):
 @event.listens_for(AuditLog, "before_delete")
 def _refuse_changes(mapper, connection, target):
     raise AuditLogIsAppendOnly("audit log rows are never changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    # session.execute(update(AuditLog)) / delete(AuditLog) skip the mapper events above.
+    if (state.is_update or state.is_delete) and AuditLog.__mapper__ in state.all_mappers:
+        raise AuditLogIsAppendOnly("audit log rows are never changed or deleted")
 
 
 def record(

@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_time
 from flask import Flask
 from flask_babel import get_locale
 
@@ -26,14 +26,25 @@ def fmt_date(value: date | datetime | None, zone: str = "Asia/Jakarta", fmt: str
         return ""
     if isinstance(value, datetime):
         value = value.astimezone(ZoneInfo(zone)).date()
-    return format_date(value, format=fmt, locale=_locale())
+    # "full" is spelled out so that days are not zero-padded: "Senin, 7 Desember 2026".
+    pattern = "EEEE, d MMMM y" if fmt == "full" else fmt
+    return format_date(value, format=pattern, locale=_locale())
+
+
+def _clock(value: datetime, loc: str) -> str:
+    """The time of day as the locale writes it: "09.00" in Indonesian, "9:00 AM" in English."""
+    return format_time(value, "short", locale=loc)
+
+
+def _day_and_clock(value: datetime, loc: str) -> str:
+    return f"{format_date(value, 'EEEE, d MMMM y', locale=loc)} {_clock(value, loc)}"
 
 
 def fmt_time(value: datetime | None, zone: str = "Asia/Jakarta") -> str:
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(zone))
-    return f"{format_time(local, 'HH:mm', locale=_locale())} {zone_abbr(zone)}"
+    return f"{_clock(local, _locale())} {zone_abbr(zone)}"
 
 
 def fmt_datetime(value: datetime | None, zone: str = "Asia/Jakarta") -> str:
@@ -41,7 +52,7 @@ def fmt_datetime(value: datetime | None, zone: str = "Asia/Jakarta") -> str:
     if value is None:
         return ""
     local = value.astimezone(ZoneInfo(zone))
-    return f"{format_datetime(local, 'EEEE, d MMMM y HH:mm', locale=_locale())} {zone_abbr(zone)}"
+    return f"{_day_and_clock(local, _locale())} {zone_abbr(zone)}"
 
 
 def fmt_both(value: datetime | None, zone: str = "Asia/Jakarta") -> str:
@@ -61,16 +72,10 @@ def fmt_range(start: datetime | None, end: datetime | None, zone: str = "Asia/Ja
     tz = ZoneInfo(zone)
     loc = _locale()
     s, e = start.astimezone(tz), end.astimezone(tz)
-    text = (
-        f"{format_datetime(s, 'EEEE, d MMMM y HH:mm', locale=loc)}–"
-        f"{format_time(e, 'HH:mm', locale=loc)} {zone_abbr(zone)}"
-    )
+    text = f"{_day_and_clock(s, loc)}–{_clock(e, loc)} {zone_abbr(zone)}"
     if zone != "Asia/Jakarta":
         wib = ZoneInfo("Asia/Jakarta")
-        text += (
-            f" ({format_time(start.astimezone(wib), 'HH:mm', locale=loc)}–"
-            f"{format_time(end.astimezone(wib), 'HH:mm', locale=loc)} WIB)"
-        )
+        text += f" ({_clock(start.astimezone(wib), loc)}–{_clock(end.astimezone(wib), loc)} WIB)"
     return text
 
 

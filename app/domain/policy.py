@@ -7,6 +7,7 @@ layer turns each into a sentence in the user's language.
 """
 
 import enum
+import re
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -102,13 +103,17 @@ class RequestDraft:
     letter_addressee: str | None = None
 
 
-# How people write "the Director General of Fiscal Balance" on a letter.
-_ADDRESSEE_MARKERS = ("direktur jenderal", "dirjen", "director general")
+# How people write "the Director General" on a letter ("Jendral" is a common spelling) ...
+_DG_MARKERS = ("direktur jenderal", "direktur jendral", "dirjen", "director general")
+# ... and which Director General: Fiscal Balance (Perimbangan Keuangan, "PK"), not another
+# one a Pemda also writes to (Dirjen Pajak, Dirjen Bina Keuangan Daerah of Kemendagri, ...).
+_FISCAL_BALANCE = ("perimbangan keuangan", "djpk", "fiscal balance", "dirjen pk", "jenderal pk")
 
 
 def addressed_to_director_general(addressee: str | None) -> bool:
-    text = " ".join((addressee or "").lower().replace(".", " ").split())
-    return any(marker in text for marker in _ADDRESSEE_MARKERS)
+    """Whether a letter's addressee is the Director General of Fiscal Balance."""
+    text = " " + " ".join(re.sub(r"[\W_]+", " ", (addressee or "").lower()).split()) + " "
+    return any(f" {m} " in text for m in _DG_MARKERS) and any(f" {u} " in text for u in _FISCAL_BALANCE)
 
 
 def latest_submission_date(session_day: date, mode: Mode, policy: PolicyValues, cal: WorkCalendar) -> date:
@@ -117,8 +122,12 @@ def latest_submission_date(session_day: date, mode: Mode, policy: PolicyValues, 
 
 
 def earliest_session_date(submitted: date, mode: Mode, policy: PolicyValues, cal: WorkCalendar) -> date:
-    """The first working day a request sent on `submitted` (WIB) may ask for."""
-    return cal.shift(submitted, policy.lead_working_days(mode))
+    """The first working day a request sent on `submitted` (WIB) may ask for.
+
+    A request sent on a day off counts from the next working day, as latest_submission_date()
+    implies: the two agree, so `earliest` is never a day the lead-time rule refuses.
+    """
+    return cal.shift(cal.next_working_day(submitted), policy.lead_working_days(mode))
 
 
 def check_window(

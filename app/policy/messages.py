@@ -9,7 +9,7 @@ from app.domain.policy import Mode, Rule, Violation
 
 
 def _day(value: date) -> str:
-    return format_date(value, format="full", locale=str(get_locale() or "id"))
+    return format_date(value, format="EEEE, d MMMM y", locale=str(get_locale() or "id"))
 
 
 def _hm(value: time) -> str:

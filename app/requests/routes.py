@@ -1,1 +1,152 @@
-"""(being written)"""
+"""Routes of the Pemda's request journey: parse the form, call one service, flash, redirect."""
+
+import os
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.core.access import pemda_required
+from app.core.clock import now_utc
+from app.domain.states import Action, IllegalTransition, allowed
+from app.requests import bp, letters, queries, services
+from app.requests.forms import RequestForm, WithdrawForm
+from app.requests.labels import template_helpers
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        **template_helpers(),
+        "window_utc": queries.form_window_utc,
+        "service_hours": queries.service_hours,
+    }
+
+
+@bp.teardown_request
+def _discard_uncommitted(_exc):
+    # Anything written by a request that did not commit (files, queued mail) is dropped.
+    services.discard()
+
+
+@bp.route("/")
+@pemda_required
+def dashboard():
+    return render_template(
+        "requests/dashboard.html", requests=queries.requests_of(current_user), zone=current_user.timezone
+    )
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@pemda_required
+def new():
+    _version, values = queries.policy_for(None, now_utc())
+    form = RequestForm(data=queries.initial_data(current_user) if request.method == "GET" else None)
+    queries.prepare_form(form, queries.topics_for(), values)
+    problems: list[str] = []
+    if form.is_submitted():
+        try:
+            req = services.submit_request(current_user, form)
+        except services.RequestRefused as refused:
+            problems = refused.problems
+        else:
+            services.commit()
+            flash(
+                _("Permohonan %(ref)s telah diajukan dan menunggu peninjauan DJPK.", ref=req.reference),
+                "success",
+            )
+            return redirect(url_for("requests.detail", request_id=req.id))
+    return render_template(
+        "requests/form.html",
+        form=form,
+        values=values,
+        zone=current_user.timezone,
+        problems=problems,
+        req=None,
+    )
+
+
+@bp.route("/<int:request_id>")
+@login_required
+def detail(request_id: int):
+    req = queries.get_visible(current_user, request_id)
+    entries = queries.history(req)
+    owner = current_user.is_pemda
+    return render_template(
+        "requests/detail.html",
+        req=req,
+        zone=req.region.timezone,
+        history=entries,
+        actors=queries.actors_of(entries),
+        can_edit=owner and allowed(req.state, Action.EDIT),
+        can_withdraw=owner and allowed(req.state, Action.WITHDRAW),
+        withdraw_form=WithdrawForm(),
+    )
+
+
+@bp.route("/<int:request_id>/ubah", methods=["GET", "POST"])
+@pemda_required
+def edit(request_id: int):
+    req = queries.get_owned(current_user, request_id)
+    if not allowed(req.state, Action.EDIT):
+        flash(services.illegal_message(IllegalTransition(req.state, Action.EDIT)), "error")
+        return redirect(url_for("requests.detail", request_id=req.id))
+    _version, values = queries.policy_for(req)
+    form = RequestForm(data=queries.initial_data(current_user, req) if request.method == "GET" else None)
+    queries.prepare_form(form, queries.topics_for(req), values)
+    problems: list[str] = []
+    if form.is_submitted():
+        try:
+            services.edit_request(current_user, req, form)
+        except services.RequestRefused as refused:
+            problems = refused.problems
+        except IllegalTransition as exc:
+            flash(services.illegal_message(exc), "error")
+            return redirect(url_for("requests.detail", request_id=req.id))
+        else:
+            services.commit()
+            flash(_("Perubahan permohonan %(ref)s telah disimpan.", ref=req.reference), "success")
+            return redirect(url_for("requests.detail", request_id=req.id))
+    return render_template(
+        "requests/form.html", form=form, values=values, zone=req.region.timezone, problems=problems, req=req
+    )
+
+
+@bp.route("/<int:request_id>/tarik", methods=["POST"])
+@pemda_required
+def withdraw(request_id: int):
+    req = queries.get_owned(current_user, request_id)
+    form = WithdrawForm()
+    if not form.validate():
+        for message in form.reason.errors or form.errors.get("csrf_token", []):
+            flash(message, "error")
+        return redirect(url_for("requests.detail", request_id=req.id))
+    try:
+        services.withdraw_request(current_user, req, form.reason.data)
+    except IllegalTransition as exc:
+        flash(services.illegal_message(exc), "error")
+    else:
+        services.commit()
+        flash(_("Permohonan %(ref)s telah ditarik.", ref=req.reference), "success")
+    return redirect(url_for("requests.detail", request_id=req.id))
+
+
+@bp.route("/<int:request_id>/surat")
+@login_required
+def letter(request_id: int):
+    req = queries.get_visible(current_user, request_id)
+    if req.letter is None:
+        abort(404)
+    path = letters.path_of(req.letter.stored_name)
+    if not os.path.isfile(path):
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/pdf",
+        as_attachment=True,
+        download_name=letters.display_name(req.letter.original_filename),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,53 @@
+/* Konsultasi DJPK: optional comfort on the request form. Without JavaScript every delegation
+   row is shown and blank rows are ignored; with it, blank rows are hidden until "add" is
+   pressed, and "remove" clears a row and hides it. */
+(function () {
+  "use strict";
+  var list = document.querySelector("[data-delegation]");
+  if (!list) { return; }
+  var rows = Array.prototype.slice.call(list.querySelectorAll("[data-member-row]"));
+  var addButton = document.querySelector("[data-add-member]");
+  if (!addButton) { return; }
+
+  function isBlank(row) {
+    return Array.prototype.every.call(row.querySelectorAll("input"), function (input) {
+      return input.type === "checkbox" ? !input.checked : input.value.trim() === "";
+    });
+  }
+  function hasError(row) { return row.querySelector(".is-invalid, .invalid-feedback") !== null; }
+  function refresh() {
+    var hidden = rows.filter(function (row) { return row.hidden; });
+    addButton.hidden = hidden.length === 0;
+  }
+
+  // Filled rows and rows with errors stay visible, and one blank row to type into.
+  var blankShown = false;
+  rows.forEach(function (row) {
+    if (isBlank(row) && !hasError(row)) {
+      row.hidden = blankShown;
+      blankShown = true;
+    }
+    var remove = row.querySelector("[data-remove-member]");
+    if (remove) {
+      remove.hidden = false;
+      remove.addEventListener("click", function () {
+        row.querySelectorAll("input").forEach(function (input) {
+          if (input.type === "checkbox") { input.checked = false; } else { input.value = ""; }
+        });
+        row.hidden = true;
+        refresh();
+      });
+    }
+  });
+
+  addButton.addEventListener("click", function () {
+    var next = rows.find(function (row) { return row.hidden; });
+    if (next) {
+      next.hidden = false;
+      var first = next.querySelector("input");
+      if (first) { first.focus(); }
+    }
+    refresh();
+  });
+  refresh();
+})();

@@ -1,0 +1,57 @@
+"""Migrations: `flask db upgrade` on an empty database gives exactly the models' schema, and
+downgrading to base and upgrading again works, on SQLite and on PostgreSQL."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+from sqlalchemy.engine import make_url
+
+from app import create_app
+from app.extensions import db
+
+
+def _schema_diff(app) -> list:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return compare_metadata(context, db.metadata)
+
+
+def _tables(app) -> set[str]:
+    return set(inspect(db.engine).get_table_names())
+
+
+def _check_round_trip(url: str, tmp_path) -> None:
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(tmp_path / "up"))
+    with app.app_context():
+        upgrade()
+        assert _schema_diff(app) == []
+        assert _tables(app) >= {t.name for t in db.metadata.sorted_tables}
+        downgrade(revision="base")
+        assert _tables(app) == {"alembic_version"}
+        upgrade()
+        assert _schema_diff(app) == []
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_sqlite_upgrade_downgrade_upgrade(tmp_path):
+    _check_round_trip(f"sqlite:///{tmp_path / 'migrations.db'}", tmp_path)
+
+
+@pytest.mark.postgres
+def test_postgres_upgrade_downgrade_upgrade(postgres_url, tmp_path):
+    # A database of its own, so the suite's schema in the test database is not touched.
+    name = f"{make_url(postgres_url).database}_migrations"
+    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+        _check_round_trip(url, tmp_path)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

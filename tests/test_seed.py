@@ -1,0 +1,117 @@
+"""`flask seed-demo`: a complete demo system, loaded twice without a single duplicate."""
+
+import os
+from datetime import UTC, datetime
+
+import time_machine
+from sqlalchemy import func, select
+
+from app.auth.models import Role, UnitType, User
+from app.catalog.models import NarasumberProfile, Room, Topic
+from app.core.audit import AuditLog
+from app.core.clock import now_utc
+from app.domain.states import RequestState
+from app.extensions import db
+from app.policy.models import PolicyVersion
+from app.requests.models import ConsultationRequest, RequestLetter
+from app.seed_data import DEMO_PASSWORD
+
+MODELS = (User, Topic, Room, NarasumberProfile, PolicyVersion, ConsultationRequest, RequestLetter, AuditLog)
+TOPIC_CODES = [
+    "DAU", "DBH", "DAK Fisik", "DAK Non Fisik", "Dana Desa", "IF", "Hibah", "PDRD", "SHSR", "APBD",
+    "Pembiayaan", "TKD", "JF AKPD", "Lainnya",
+]  # fmt: skip
+
+
+def _counts():
+    return {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in MODELS}
+
+
+def test_seed_twice_is_complete_and_idempotent(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    db.session.expire_all()
+    counts = _counts()
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0, second.output
+    assert "0 users added" in second.output and "0 requests added" in second.output
+    db.session.expire_all()
+    assert _counts() == counts
+
+    assert db.session.scalars(select(Topic.code).order_by(Topic.sort_order)).all() == TOPIC_CODES
+    assert counts["Room"] == 3 and counts["PolicyVersion"] == 1
+    assert db.session.scalars(select(PolicyVersion)).one().effective_from < now_utc()
+    narasumber = db.session.scalars(select(User).where(User.role == Role.NARASUMBER)).all()
+    assert len(narasumber) == 8 and counts["NarasumberProfile"] == 8
+    profile = db.session.scalars(select(NarasumberProfile)).first()
+    assert profile.unit.startswith("Direktorat") and profile.topics and profile.working_hours
+    for role in (Role.ADMIN, Role.COORDINATOR, Role.RECEPTIONIST):
+        assert db.session.scalars(select(User).where(User.role == role)).one().is_active
+
+    pemda = db.session.scalars(select(User).where(User.role == Role.PEMDA)).all()
+    active = [u for u in pemda if u.is_active]
+    assert len(active) == 3
+    assert {u.timezone for u in active} == {"Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"}
+    assert [u.unit_type for u in active].count(UnitType.DPRD) == 1
+    (pending,) = [u for u in pemda if not u.is_active]
+    assert pending.email_verified_at is not None and pending.activated_at is None
+
+    _check_requests(app)
+
+
+@time_machine.travel(datetime(2026, 3, 21, 16, 30, tzinfo=UTC), tick=False)  # Sat 23:30 WIB, Idul Fitri
+def test_demo_requests_fit_any_moment_they_are_seeded(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    _check_requests(app)
+
+
+def _check_requests(app):
+    requests = db.session.scalars(select(ConsultationRequest)).all()
+    assert {r.state for r in requests} == set(RequestState)
+    now = now_utc()
+    for req in requests:
+        if req.state in (RequestState.SCHEDULED, RequestState.CONFIRMED, RequestState.HELD):
+            assert req.scheduled_start and req.scheduled_end and req.room_id
+        if req.state in (RequestState.SUBMITTED, RequestState.CHANGES_REQUESTED, RequestState.SCHEDULED):
+            assert req.windows[0].start > now
+        if req.state in (RequestState.HELD, RequestState.NO_SHOW):
+            assert req.scheduled_end < now
+        if req.state in (RequestState.CHANGES_REQUESTED, RequestState.REJECTED, RequestState.CANCELLED):
+            assert req.state_reason
+        assert req.delegation and req.topics and req.submitted_at < now
+        if req.mode == "ftf":
+            path = os.path.join(app.config["UPLOAD_DIR"], "letters", req.letter.stored_name)
+            with open(path, "rb") as fh:
+                assert fh.read().startswith(b"%PDF-1.4")
+        entries = db.session.scalars(
+            select(AuditLog).where(
+                AuditLog.object_type == "ConsultationRequest", AuditLog.object_id == str(req.id)
+            )
+        ).all()
+        assert entries[0].action == "request.submit" and entries[-1].after["state"] == req.state
+
+
+def test_demo_accounts_log_in_with_the_documented_password(app, runner):
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    client = app.test_client()
+    response = client.post("/masuk", data={"email": "koordinator@demo.djpk.go.id", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_passwords_are_printed_only_where_demo_logins_are_shown(app, runner):
+    quiet = runner.invoke(args=["seed-demo"])
+    assert DEMO_PASSWORD not in quiet.output
+    app.config["SHOW_DEMO_LOGINS"] = True
+    try:
+        shown = runner.invoke(args=["seed-demo"])
+    finally:
+        del app.config["SHOW_DEMO_LOGINS"]
+    assert DEMO_PASSWORD in shown.output and "http://127.0.0.1:5000/masuk" in shown.output
+    assert "admin@demo.djpk.go.id" in shown.output and "operator.jayapura@demo.go.id" in shown.output
+
+
+def test_production_config_never_shows_demo_logins():
+    from config import CONFIGS
+
+    assert not getattr(CONFIGS["production"], "SHOW_DEMO_LOGINS", False)
+    assert CONFIGS["development"].SHOW_DEMO_LOGINS is True
