@@ -20,7 +20,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile -q -d translations -D "messages wtforms"
+	$(BIN)/pybabel compile -d translations -D "messages wtforms"
 
 run: $(VENV)/.runtime translations
 	APP_ENV=development $(BIN)/flask db upgrade
