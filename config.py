@@ -37,6 +37,10 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     MAX_LETTER_BYTES = 5 * 1024 * 1024
 
+    # A VC meeting link made from the booking reference when the coordinator pastes none;
+    # empty: the coordinator always pastes one (MS Teams today).
+    MEETING_URL_TEMPLATE = os.environ.get("MEETING_URL_TEMPLATE", "https://meet.jit.si/DJPK-{reference}")
+
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")

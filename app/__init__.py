@@ -68,6 +68,7 @@ def _import_models() -> None:
     from app.policy import models as _policy  # noqa: F401
     from app.regions import models as _regions  # noqa: F401
     from app.requests import models as _requests  # noqa: F401
+    from app.scheduling import models as _scheduling  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -75,11 +76,13 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
     from app.requests import bp as requests_bp
+    from app.scheduling import bp as scheduling_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(requests_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(scheduling_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -51,6 +51,7 @@ def app(tmp_path_factory):
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
+                conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
         db.create_all()
         from app.regions.services import load_regions
 

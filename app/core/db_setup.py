@@ -21,4 +21,19 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
-__all__ = ["init_app", "Engine"]
+__all__ = ["init_app", "lock_for_write", "Engine"]
+
+
+def lock_for_write(session) -> None:
+    """Make the checks that follow and the writes after them one atomic step.
+
+    On SQLite: take the database write lock now (BEGIN IMMEDIATE), so that a second writer
+    waits (busy_timeout) until this transaction ends and then sees its rows. On PostgreSQL
+    a no-op: the exclusion constraints refuse an overlapping insert at commit time.
+    """
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return
+    raw = connection.connection.driver_connection
+    if not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")

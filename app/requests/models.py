@@ -77,6 +77,15 @@ class ConsultationRequest(db.Model):
     letter: Mapped["RequestLetter | None"] = relationship(
         back_populates="request", cascade="all, delete-orphan", uselist=False
     )
+    assignments = relationship(
+        "NarasumberAssignment",
+        back_populates="request",
+        cascade="all, delete-orphan",
+        order_by="NarasumberAssignment.id",
+    )
+    room_bookings = relationship(
+        "RoomBooking", back_populates="request", cascade="all, delete-orphan", order_by="RoomBooking.id"
+    )
 
     @property
     def service_user_name(self) -> str:
