@@ -29,6 +29,7 @@ from app.policy.services import ensure_default_policy, policy_in_force, work_cal
 from app.regions.models import Region
 from app.regions.services import load_regions
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
+from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBooking
 
 # The first policy version applies from S-38/PK/2023: 17 March 2023, 00:00 WIB.
 POLICY_SINCE = datetime(2023, 3, 16, 17, 0, tzinfo=UTC)
@@ -216,6 +217,9 @@ def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: li
                 req.room_id = rooms[spec.get("room", 0)].id
             else:
                 req.meeting_url = data.VC_MEETING_URL
+            _book(req, coordinator, at)
+        if req.state in (RequestState.CANCELLED, RequestState.REJECTED):
+            _release(req)
         req.state_reason = spec.get("reason") if action not in (Action.APPROVE, Action.CONFIRM) else None
         req.updated_at = at
         after = {"state": req.state, "reason": req.state_reason}
@@ -226,6 +230,47 @@ def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: li
             f"request.{action.value}", req, actor=actor, at=at, before={"state": before}, after=after
         )
     return True
+
+
+def _book(req: ConsultationRequest, coordinator: User, at: datetime) -> None:
+    """The narasumber covering the request's topics (first by id) and its room, booked."""
+    profiles = db.session.scalars(select(NarasumberProfile).order_by(NarasumberProfile.id)).all()
+    chosen: dict[int, list[str]] = {}
+    for topic in req.topics:
+        person = next((p for p in profiles if topic in p.topics), None)
+        if person is not None:
+            chosen.setdefault(person.id, []).append(topic.code)
+    for person_id, codes in chosen.items():
+        req.assignments.append(
+            NarasumberAssignment(
+                narasumber_id=person_id,
+                start=req.scheduled_start,
+                end=req.scheduled_end,
+                active=True,
+                status=AssignmentStatus.ACCEPTED,
+                topic_codes=codes,
+                assigned_at=at,
+                assigned_by_id=coordinator.id,
+                responded_at=at,
+            )
+        )
+    if req.room_id is not None:
+        req.room_bookings.append(
+            RoomBooking(
+                room_id=req.room_id,
+                start=req.scheduled_start,
+                end=req.scheduled_end,
+                active=True,
+                created_at=at,
+            )
+        )
+
+
+def _release(req: ConsultationRequest) -> None:
+    for row in [*req.assignments, *req.room_bookings]:
+        row.active = False
+        if isinstance(row, NarasumberAssignment):
+            row.status = AssignmentStatus.RELEASED
 
 
 def _letter(req: ConsultationRequest, owner: User, submitted: datetime) -> None:

@@ -115,3 +115,32 @@ def test_production_config_never_shows_demo_logins():
 
     assert not getattr(CONFIGS["production"], "SHOW_DEMO_LOGINS", False)
     assert CONFIGS["development"].SHOW_DEMO_LOGINS is True
+
+
+def test_scheduled_demo_sessions_have_people_and_rooms(runner):
+    from app.domain.states import RequestState
+    from app.requests.models import ConsultationRequest
+    from app.scheduling.models import NarasumberAssignment, RoomBooking
+
+    runner.invoke(args=["seed-demo"])
+    booked = db.session.scalars(
+        select(ConsultationRequest).where(ConsultationRequest.scheduled_start.is_not(None))
+    ).all()
+    assert booked
+    for req in booked:
+        active = [a for a in req.assignments if a.active]
+        if req.state in (RequestState.CANCELLED, RequestState.REJECTED):
+            assert active == []
+            continue
+        covered = {code for a in active for code in a.topic_codes}
+        assert covered == {t.code for t in req.topics}
+        assert all((a.start, a.end) == (req.scheduled_start, req.scheduled_end) for a in active)
+        if req.mode == "ftf":
+            assert [b.room_id for b in req.room_bookings if b.active] == [req.room_id]
+    runner.invoke(args=["seed-demo"])
+    assert db.session.scalar(select(func.count()).select_from(NarasumberAssignment)) == sum(
+        len(r.assignments) for r in booked
+    )
+    assert db.session.scalar(select(func.count()).select_from(RoomBooking)) == sum(
+        len(r.room_bookings) for r in booked
+    )
