@@ -75,6 +75,7 @@ def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
     from app.main import bp as main_bp
+    from app.narasumber import bp as narasumber_bp
     from app.requests import bp as requests_bp
     from app.scheduling import bp as scheduling_bp
 
@@ -83,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(requests_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(scheduling_bp)
+    app.register_blueprint(narasumber_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

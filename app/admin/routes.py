@@ -283,3 +283,6 @@ def policy_new():
             )
             return redirect(url_for("admin.policy"))
     return render_template("admin/policy_new.html", form=form)
+
+
+from app.admin import people  # noqa: E402,F401  (narasumber profiles and rooms)

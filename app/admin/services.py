@@ -6,7 +6,6 @@ transaction has succeeded. Problems a user can fix come back as AdminError, with
 field the message belongs to.
 """
 
-import logging
 import secrets
 from dataclasses import dataclass
 
@@ -20,11 +19,9 @@ from app.auth.passwords import hash_password, password_problem
 from app.catalog.models import NarasumberProfile
 from app.core import audit
 from app.core.clock import now_utc
-from app.core.mail import send_email
+from app.core.mail import drop_queued, queue_email, send_queued
 from app.extensions import db
 
-log = logging.getLogger(__name__)
-_OUTBOX = "admin_outbox"
 # Mon-Fri 08:00-16:00 WIB: the working hours a new narasumber starts with.
 DEFAULT_WORKING_HOURS = {str(day): [["08:00", "16:00"]] for day in range(5)}
 DEFAULT_UNIT = "Direktorat Jenderal Perimbangan Keuangan"
@@ -37,23 +34,15 @@ class AdminError(Exception):
         self.field = field
 
 
-def queue_email(to: str, name: str, **context) -> None:
-    db.session.info.setdefault(_OUTBOX, []).append((to, name, context))
-
-
 def commit() -> None:
     """Commit once; then (and only then) send the queued email."""
     db.session.commit()
-    for to, name, context in db.session.info.pop(_OUTBOX, []):
-        try:
-            send_email(to, name, **context)
-        except Exception:  # the change is saved; a mail relay failure must not hide that
-            log.exception("could not send %s to %s", name, to)
+    send_queued()
 
 
 def rollback() -> None:
     db.session.rollback()
-    db.session.info.pop(_OUTBOX, None)
+    drop_queued()
 
 
 def require_role(actor: User, *roles: Role) -> None:

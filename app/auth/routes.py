@@ -23,6 +23,7 @@ from app.auth.forms import (
     region_groups,
 )
 from app.auth.services import Refusal
+from app.core.mail import drop_queued, send_queued
 from app.extensions import db, limiter
 
 
@@ -119,6 +120,8 @@ def register():
             db.session.commit()
         except IntegrityError:  # the same email registered a moment ago: answer as for any taken email
             db.session.rollback()
+            drop_queued()
+        send_queued()
         return redirect(url_for("auth.registered"))
     return render_template("auth/register.html", form=form, region_groups=region_groups())
 
@@ -146,6 +149,7 @@ def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         services.resend_verification(form.email.data)
+        send_queued()
         flash(
             _(
                 "Jika alamat tersebut terdaftar dan belum diverifikasi, kami telah mengirim tautan "
@@ -194,6 +198,7 @@ def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        send_queued()
         flash(
             _(
                 "Jika alamat tersebut terdaftar, kami telah mengirim tautan untuk mengatur ulang kata "

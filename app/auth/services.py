@@ -19,7 +19,7 @@ from app.auth.models import Role, UnitType, User
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.core import audit
 from app.core.clock import now_utc
-from app.core.mail import send_email
+from app.core.mail import queue_email
 from app.extensions import db
 
 log = logging.getLogger("konsultasi.auth")
@@ -65,7 +65,7 @@ def is_safe_next(target: str | None) -> bool:
 
 def _send_verification(user: User) -> None:
     link = url_for("auth.verify_email", token=tokens.email_token(user), _external=True)
-    send_email(user.email, "auth/verify_email", user=user, link=link)
+    queue_email(user.email, "auth/verify_email", user=user, link=link)
 
 
 def register_pemda(
@@ -80,7 +80,7 @@ def register_pemda(
     """
     existing = find_user(email)
     if existing is not None:
-        send_email(
+        queue_email(
             existing.email,
             "auth/already_registered",
             user=existing,
@@ -192,7 +192,7 @@ def request_password_reset(email: str) -> None:
         log.info("password reset asked for an unknown or deactivated email")
         return
     link = url_for("auth.reset_password", token=tokens.reset_token(user), _external=True)
-    send_email(user.email, "auth/reset_password", user=user, link=link)
+    queue_email(user.email, "auth/reset_password", user=user, link=link)
 
 
 def _set_password(user: User, password: str, action: str, actor: User) -> None:

@@ -8,9 +8,9 @@ from app.main import bp
 
 HOME_BY_ROLE = {
     Role.PEMDA: "requests.dashboard",
-    Role.COORDINATOR: "admin.registrations",
+    Role.COORDINATOR: "scheduling.queue",
     Role.ADMIN: "admin.users",
-    Role.NARASUMBER: "main.staff_home",
+    Role.NARASUMBER: "narasumber.sessions",
     Role.RECEPTIONIST: "main.staff_home",
 }
 

@@ -56,6 +56,7 @@ ACTION_LABELS = {
     "request.withdraw": _l("Permohonan ditarik"),
     "request.request_changes": _l("DJPK meminta perbaikan"),
     "request.approve": _l("Permohonan disetujui dan dijadwalkan"),
+    "request.schedule": _l("Permohonan disetujui dan dijadwalkan"),  # as app.scheduling.services writes it
     "request.reject": _l("Permohonan ditolak"),
     "request.convert_to_vc": _l("Diubah menjadi video conference"),
     "request.reschedule": _l("Jadwal diubah"),

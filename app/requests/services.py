@@ -5,7 +5,6 @@ the audit log and queue email; the route then calls commit() once, which sends t
 email only when the transaction has succeeded.
 """
 
-import logging
 from datetime import datetime
 
 from flask import abort
@@ -15,7 +14,7 @@ from app.auth.models import Role, User
 from app.core import audit
 from app.core.access import owns
 from app.core.clock import now_utc
-from app.core.mail import send_email
+from app.core.mail import drop_queued, queue_email, send_queued
 from app.domain.policy import Mode, PolicyValues, RequestDraft, Violation, Window, check_request
 from app.domain.states import Action, IllegalTransition, RequestState, transition
 from app.extensions import db
@@ -25,9 +24,6 @@ from app.requests.forms import RequestForm
 from app.requests.labels import mode_label, state_label
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
 from app.requests.queries import form_window_utc, topics_for
-
-log = logging.getLogger(__name__)
-_OUTBOX = "requests_outbox"
 
 
 class RequestRefused(Exception):
@@ -90,19 +86,25 @@ def edit_request(user: User, req: ConsultationRequest, form: RequestForm, now: d
 
 
 def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, now: datetime | None = None):
+    # Imported here: app.scheduling's routes import this module.
+    from app.scheduling import emails as scheduling_emails
+    from app.scheduling.services import release_rows
+
     if not owns(user, req):
         abort(404)
     before = req.state
     req.state = transition(req.state, Action.WITHDRAW)
     req.state_reason = (reason or "").strip() or None
     req.updated_at = now or now_utc()
-    audit.record(
-        "request.withdraw",
-        req,
-        actor=user,
-        before={"state": before},
-        after={"state": req.state, "reason": req.state_reason},
-    )
+    # A withdrawn session frees its narasumber and room at once.
+    released = release_rows(req)
+    after = {"state": req.state, "reason": req.state_reason}
+    if released["assignments"] or released["bookings"]:
+        after["released_narasumber"] = [a.narasumber_id for a in released["assignments"]]
+        after["released_rooms"] = [b.room_id for b in released["bookings"]]
+    audit.record("request.withdraw", req, actor=user, before={"state": before}, after=after)
+    for a in released["assignments"]:
+        scheduling_emails.queue_released(a, req.state_reason)
     return req
 
 
@@ -117,27 +119,19 @@ def illegal_message(exc: IllegalTransition) -> str:
     )
 
 
-def queue_email(to: list[str], name: str, **context) -> None:
-    db.session.info.setdefault(_OUTBOX, []).append((to, name, context))
-
-
 def commit() -> None:
     """Commit once; then (and only then) send the queued email. Letter files follow the commit."""
     try:
         letters.finish()
     except Exception:
-        db.session.info.pop(_OUTBOX, None)
+        drop_queued()
         raise
-    for to, name, context in db.session.info.pop(_OUTBOX, []):
-        try:
-            send_email(to, name, **context)
-        except Exception:  # the request is saved; a mail relay failure must not hide that
-            log.exception("could not send %s to %s", name, to)
+    send_queued()
 
 
 def discard() -> None:
     """End of a request that did not commit: drop queued email and uncommitted files."""
-    db.session.info.pop(_OUTBOX, None)
+    drop_queued()
     letters.discard_unfinished()
 
 

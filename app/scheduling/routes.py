@@ -1,1 +1,252 @@
-"""(being written)"""
+"""The coordinator's pages: the queue, a request's review page (with its decision panel and
+the suggested slots) and the calendar. The decision routes are in decision_routes.py; they
+show the review page again through render_detail() when a form is refused.
+"""
+
+from datetime import date
+
+from babel.dates import format_time
+from flask import abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from app.catalog.models import NarasumberProfile, Room
+from app.core.access import coordinator_required
+from app.core.clock import WIB, now_utc
+from app.core.mail import drop_queued
+from app.domain.policy import Mode
+from app.domain.states import Action, RequestState, allowed
+from app.extensions import db
+from app.requests import queries as request_queries
+from app.requests.labels import STATE_LABELS, template_helpers
+from app.requests.models import ConsultationRequest
+from app.scheduling import bp, review, suggestions
+from app.scheduling import calendar as calendar_view
+from app.scheduling import queue as worklist
+from app.scheduling.forms import (
+    CalendarFilterForm,
+    CancelForm,
+    ConvertForm,
+    QueueFilterForm,
+    ReasonForm,
+    RequestChangesForm,
+    RescheduleForm,
+    ScheduleForm,
+)
+
+
+@bp.context_processor
+def _helpers():
+    return {
+        **template_helpers(),
+        "reason_text": suggestions.reason_text,
+    }
+
+
+@bp.app_template_filter("wib_day")
+def _wib_day(value) -> str:
+    return value.astimezone(WIB).date().isoformat()
+
+
+@bp.app_template_filter("wib_clock")
+def _wib_clock(value) -> str:
+    """For form values: "09:00" in WIB."""
+    return value.astimezone(WIB).strftime("%H:%M")
+
+
+@bp.app_template_filter("wib_hm")
+def _wib_hm(value) -> str:
+    """For reading: the WIB clock time as the locale writes it ("09.00" in Indonesian)."""
+    return format_time(value.astimezone(WIB), "short", locale=str(get_locale() or "id"))
+
+
+@bp.teardown_request
+def _forget_unsent(_exc):
+    # Mail queued by a request that did not commit is never sent.
+    drop_queued()
+
+
+# Queue -------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@coordinator_required
+def queue():
+    topics = worklist.topic_choices()
+    form = QueueFilterForm(request.args)
+    form.set_choices(STATE_LABELS, topics)
+    form.validate()
+
+    def ok(field):
+        return field.data if not field.errors else None
+
+    filters = worklist.QueueFilters(
+        state=ok(form.state) or "",
+        mode=ok(form.mode) or "",
+        topic_id=int(form.topic.data) if ok(form.topic) else None,
+        region=(ok(form.region) or "").strip(),
+        zone=ok(form.zone) or "",
+        date_field=ok(form.date_field) or "submitted",
+        date_from=ok(form.date_from),
+        date_to=ok(form.date_to),
+    )
+    counts = worklist.state_counts(filters)
+    now = now_utc()
+    return render_template(
+        "scheduling/queue.html",
+        form=form,
+        pagination=worklist.queue_page(filters, request.args.get("page", 1, type=int)),
+        counts=counts,
+        open_count=counts[RequestState.SUBMITTED] + counts[RequestState.CHANGES_REQUESTED],
+        total_count=sum(counts.values()),
+        age=lambda req: worklist.age_text(req.submitted_at, now),
+        args_with=_args_with,
+    )
+
+
+def _args_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None removes one); back to page 1."""
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **args)
+
+
+# A request ---------------------------------------------------------------------------------
+
+
+def get_request(request_id: int) -> ConsultationRequest:
+    req = db.session.get(ConsultationRequest, request_id)
+    if req is None:
+        abort(404)
+    return req
+
+
+@bp.route("/permohonan/<int:request_id>")
+@coordinator_required
+def detail(request_id: int):
+    # ?slot=N ("Sesuaikan"): the manual form opens, prefilled from suggestion N.
+    return render_detail(get_request(request_id), open_panel="approve" if "slot" in request.args else None)
+
+
+def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **forms):
+    now = now_utc()
+    can = {
+        "approve": allowed(req.state, Action.APPROVE),
+        "reject": allowed(req.state, Action.REJECT),
+        "request_changes": allowed(req.state, Action.REQUEST_CHANGES),
+        "convert": req.mode == Mode.FTF and allowed(req.state, Action.CONVERT_TO_VC),
+        "reschedule": allowed(req.state, Action.RESCHEDULE),
+        "cancel": allowed(req.state, Action.CANCEL),
+    }
+    slots = suggestions.suggest_slots(req, now=now, limit=10) if can["approve"] else []
+    schedule_form = forms.get("schedule_form")
+    if schedule_form is None:
+        schedule_form = ScheduleForm(
+            formdata=None, data=_slot_data(slots, request.args.get("slot", 0, type=int))
+        )
+    prepare_schedule_form(schedule_form, req)
+    reschedule_form = forms.get("reschedule_form") or RescheduleForm(formdata=None, data=_current_data(req))
+    reschedule_form.room_id.choices = room_choices()
+    entries = request_queries.history(req)
+    return render_template(
+        "scheduling/detail.html",
+        req=req,
+        zone=req.region.timezone,
+        age=worklist.age_text(req.submitted_at, now),
+        checks=review.policy_checks(req, now),
+        duplicates=review.same_letter_number(req),
+        earlier=review.pemda_history(req),
+        history=entries,
+        actors=request_queries.actors_of(entries),
+        can=can,
+        slots=slots,
+        open_panel=open_panel,
+        schedule_form=schedule_form,
+        reschedule_form=reschedule_form,
+        reject_form=forms.get("reject_form") or ReasonForm(formdata=None),
+        changes_form=forms.get("changes_form") or RequestChangesForm(formdata=None),
+        convert_form=forms.get("convert_form") or ConvertForm(formdata=None),
+        cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
+    )
+
+
+def _slot_data(slots, index: int) -> dict:
+    """The manual scheduling form, prefilled from one suggestion (the first by default)."""
+    if not slots:
+        return {}
+    slot = slots[index] if 0 <= index < len(slots) else slots[0]
+    ids = [p.person.id for p in slot.people]
+    return {
+        "day": slot.start.astimezone(WIB).date(),
+        "start_time": slot.start.astimezone(WIB).time(),
+        "end_time": slot.end.astimezone(WIB).time(),
+        "narasumber_ids": ids,
+        "suggested_ids": ",".join(str(i) for i in ids),
+        "room_id": slot.room.id if slot.room else None,
+    }
+
+
+def _current_data(req: ConsultationRequest) -> dict:
+    if req.scheduled_start is None:
+        return {}
+    start, end = req.scheduled_start.astimezone(WIB), req.scheduled_end.astimezone(WIB)
+    return {"day": start.date(), "start_time": start.time(), "end_time": end.time(), "room_id": req.room_id}
+
+
+def room_choices() -> list:
+    rooms = db.session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.name))
+    return [SelectChoice("", _("— pilih ruang —"))] + [
+        SelectChoice(
+            r.id,
+            _(
+                "%(room)s, lantai %(floor)s (kapasitas %(capacity)d)",
+                room=r.name,
+                floor=r.floor,
+                capacity=r.capacity,
+            ),
+        )
+        for r in rooms
+    ]
+
+
+def prepare_schedule_form(form: ScheduleForm, req: ConsultationRequest) -> None:
+    """Narasumber choices: those covering a topic of the request first, then the others."""
+    wanted = {t.id for t in req.topics}
+    people = [p for p in db.session.scalars(select(NarasumberProfile)) if p.user.is_active]
+    people.sort(key=lambda p: (not ({t.id for t in p.topics} & wanted), p.user.name.lower()))
+    form.narasumber_ids.choices = [
+        SelectChoice(p.id, f"{p.user.name} · {p.unit} · {', '.join(t.code for t in p.topics) or '-'}")
+        for p in people
+    ]
+    form.room_id.choices = room_choices()
+
+
+# Calendar ----------------------------------------------------------------------------------
+
+
+@bp.route("/kalender")
+@coordinator_required
+def calendar():
+    people, rooms = calendar_view.narasumber_choices(), calendar_view.room_choices()
+    form = CalendarFilterForm(request.args)
+    form.set_choices(people, rooms)
+    form.validate()
+    view = "month" if request.args.get("view") == "month" else "week"
+    today = now_utc().astimezone(WIB).date()
+    try:
+        anchor = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        anchor = today
+    narasumber_id = int(form.narasumber.data) if form.narasumber.data and not form.narasumber.errors else None
+    room_id = int(form.room.data) if form.room.data and not form.room.errors else None
+    cal = calendar_view.build(view, anchor, narasumber_id=narasumber_id, room_id=room_id)
+    return render_template("scheduling/calendar.html", cal=cal, form=form, today=today, args_with=_args_with)
+
+
+from app.scheduling import decision_routes  # noqa: E402,F401  (registers the decision routes)

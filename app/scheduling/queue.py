@@ -1,0 +1,127 @@
+"""The coordinator's queue: which requests to show, filtered, and how many there are per state.
+
+The default view is the work still to do (submitted, and waiting for the Pemda's changes),
+oldest first, so that nothing waits longest by accident.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from sqlalchemy import and_, exists, func, or_, select
+
+from app.catalog.models import Topic
+from app.core.clock import WIB
+from app.domain.states import OPEN_STATES, RequestState
+from app.extensions import db
+from app.regions.models import Region
+from app.requests.models import ConsultationRequest, PreferredWindow, request_topics
+
+ALL_STATES = "all"
+ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    state: str = ""  # "" = open requests (the default), "all", or a RequestState value
+    mode: str = ""
+    topic_id: int | None = None
+    region: str = ""  # part of the region's name
+    zone: str = ""  # WIB / WITA / WIT
+    date_field: str = "submitted"  # submitted | session
+    date_from: date | None = None
+    date_to: date | None = None
+
+    @property
+    def states(self) -> list[RequestState] | None:
+        """The states shown; None means every state."""
+        if self.state == ALL_STATES:
+            return None
+        if self.state in {s.value for s in RequestState}:
+            return [RequestState(self.state)]
+        return sorted(OPEN_STATES)
+
+
+def _wib_day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=WIB).astimezone(UTC)
+
+
+def _conditions(f: QueueFilters) -> list:
+    """Every filter but the state (the counts per state use these)."""
+    R = ConsultationRequest
+    out = []
+    if f.mode:
+        out.append(R.mode == f.mode)
+    if f.topic_id:
+        out.append(
+            exists().where(request_topics.c.request_id == R.id, request_topics.c.topic_id == f.topic_id)
+        )
+    if f.region or f.zone in ZONES:
+        region_match = [Region.id == R.region_id]
+        if f.region:
+            pattern = f"%{f.region.strip().lower()}%"
+            region_match.append(
+                or_(func.lower(Region.display_name).like(pattern), func.lower(Region.name).like(pattern))
+            )
+        if f.zone in ZONES:
+            region_match.append(Region.timezone == ZONES[f.zone])
+        out.append(exists().where(*region_match))
+    lo = _wib_day_start(f.date_from) if f.date_from else None
+    hi = _wib_day_start(f.date_to + timedelta(days=1)) if f.date_to else None
+    if lo is None and hi is None:
+        return out
+    if f.date_field == "session":
+        # Scheduled requests by their session; the others by any preferred window.
+        scheduled = [R.scheduled_start.is_not(None)]
+        windows = [PreferredWindow.request_id == R.id]
+        if lo is not None:
+            scheduled.append(R.scheduled_start >= lo)
+            windows.append(PreferredWindow.end > lo)
+        if hi is not None:
+            scheduled.append(R.scheduled_start < hi)
+            windows.append(PreferredWindow.start < hi)
+        out.append(or_(and_(*scheduled), and_(R.scheduled_start.is_(None), exists().where(*windows))))
+    else:
+        if lo is not None:
+            out.append(R.submitted_at >= lo)
+        if hi is not None:
+            out.append(R.submitted_at < hi)
+    return out
+
+
+def queue_query(f: QueueFilters):
+    R = ConsultationRequest
+    query = select(R).where(*_conditions(f))
+    if f.states is not None:
+        query = query.where(R.state.in_(f.states))
+    return query.order_by(R.submitted_at, R.id)
+
+
+def queue_page(f: QueueFilters, page: int = 1):
+    return db.paginate(queue_query(f), page=page, per_page=PER_PAGE, error_out=False)
+
+
+def state_counts(f: QueueFilters) -> dict[RequestState, int]:
+    """How many requests match the filters (other than the state) in each state."""
+    R = ConsultationRequest
+    rows = db.session.execute(select(R.state, func.count(R.id)).where(*_conditions(f)).group_by(R.state))
+    counts = {s: 0 for s in RequestState}
+    for state, n in rows:
+        counts[RequestState(state)] = n
+    return counts
+
+
+def topic_choices() -> list[Topic]:
+    return list(db.session.scalars(select(Topic).order_by(Topic.sort_order, Topic.code)))
+
+
+def age_text(submitted_at: datetime, now: datetime) -> str:
+    """ "diajukan 3 hari lalu", counted in WIB calendar days."""
+    days = (now.astimezone(WIB).date() - submitted_at.astimezone(WIB).date()).days
+    if days <= 0:
+        return _("diajukan hari ini")
+    if days == 1:
+        return _("diajukan kemarin")
+    return ngettext("diajukan %(num)d hari lalu", "diajukan %(num)d hari lalu", days)
