@@ -41,6 +41,16 @@ class Config:
     # empty: the coordinator always pastes one (MS Teams today).
     MEETING_URL_TEMPLATE = os.environ.get("MEETING_URL_TEMPLATE", "https://meet.jit.si/DJPK-{reference}")
 
+    # Calendar invites: who sends them, and the front desk invited to face-to-face sessions.
+    INVITE_ORGANIZER = os.environ.get("INVITE_ORGANIZER", "mailto:konsultasi@djpk.kemenkeu.go.id")
+    INVITE_ORGANIZER_NAME = os.environ.get("INVITE_ORGANIZER_NAME", "Konsultasi DJPK")
+    INVITE_UID_DOMAIN = os.environ.get("INVITE_UID_DOMAIN", "djpk.kemenkeu.go.id")
+    FRONT_DESK_EMAIL = os.environ.get("FRONT_DESK_EMAIL", "resepsionis@djpk.kemenkeu.go.id")
+    FRONT_DESK_NAME = os.environ.get("FRONT_DESK_NAME", "Resepsionis DJPK")
+    INVITE_ADDRESS = os.environ.get(
+        "INVITE_ADDRESS", "Gedung Radius Prawiro lantai 9, Jl. Dr. Wahidin Raya No. 1, Jakarta Pusat 10710"
+    )
+
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
@@ -75,6 +85,14 @@ class Config:
     )
     # In development mail is written to the log instead of an SMTP relay.
     MAIL_TO_LOG = _bool("MAIL_TO_LOG", False)
+    # Seconds smtplib waits to connect and for each answer of the relay (at most 10).
+    MAIL_TIMEOUT = float(os.environ.get("MAIL_TIMEOUT", "10"))
+    # The outbox (app.outbox): deliver a request's email right after its commit (development,
+    # tests), or leave it all to the scheduler's sender job (production).
+    OUTBOX_DELIVER_AFTER_COMMIT = _bool("OUTBOX_DELIVER_AFTER_COMMIT", False)
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "6"))
+    # How long a claimed email stays with its worker before another may take it over.
+    OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
     # Base URL used in emails sent outside a request (scheduler jobs).
@@ -84,6 +102,7 @@ class Config:
 class Development(Config):
     DEBUG = True
     MAIL_TO_LOG = _bool("MAIL_TO_LOG", True)
+    OUTBOX_DELIVER_AFTER_COMMIT = _bool("OUTBOX_DELIVER_AFTER_COMMIT", True)
     SHOW_DEMO_LOGINS = True
 
 
@@ -95,6 +114,7 @@ class Testing(Config):
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_TO_LOG = False
     MAIL_SUPPRESS_SEND = True
+    OUTBOX_DELIVER_AFTER_COMMIT = True
     PASSWORD_HASH_FAST = True
 
 

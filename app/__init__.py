@@ -65,6 +65,8 @@ def _import_models() -> None:
     from app.auth import models as _auth  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.invites import models as _invites  # noqa: F401
+    from app.outbox import models as _outbox  # noqa: F401
     from app.policy import models as _policy  # noqa: F401
     from app.regions import models as _regions  # noqa: F401
     from app.requests import models as _requests  # noqa: F401
@@ -74,8 +76,10 @@ def _import_models() -> None:
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.auth import bp as auth_bp
+    from app.invites import bp as invites_bp
     from app.main import bp as main_bp
     from app.narasumber import bp as narasumber_bp
+    from app.outbox.routes import bp as outbox_bp
     from app.requests import bp as requests_bp
     from app.scheduling import bp as scheduling_bp
 
@@ -85,6 +89,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(scheduling_bp)
     app.register_blueprint(narasumber_bp)
+    app.register_blueprint(outbox_bp)
+    app.register_blueprint(invites_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

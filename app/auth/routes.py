@@ -149,6 +149,7 @@ def resend_verification():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         services.resend_verification(form.email.data)
+        db.session.commit()  # the email is an outbox row: it is saved like any change
         send_queued()
         flash(
             _(
@@ -198,6 +199,7 @@ def forgot_password():
     form = EmailOnlyForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        db.session.commit()  # the email is an outbox row: it is saved like any change
         send_queued()
         flash(
             _(

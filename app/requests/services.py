@@ -87,6 +87,7 @@ def edit_request(user: User, req: ConsultationRequest, form: RequestForm, now: d
 
 def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, now: datetime | None = None):
     # Imported here: app.scheduling's routes import this module.
+    from app.invites import services as invites_services
     from app.scheduling import emails as scheduling_emails
     from app.scheduling.services import release_rows
 
@@ -97,6 +98,8 @@ def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, n
     req.state_reason = (reason or "").strip() or None
     req.updated_at = now or now_utc()
     # A withdrawn session frees its narasumber and room at once.
+    if req.scheduled_start is not None:  # before the release, so the CANCEL reaches everyone
+        invites_services.touch(req, "CANCEL")
     released = release_rows(req)
     after = {"state": req.state, "reason": req.state_reason}
     if released["assignments"] or released["bookings"]:

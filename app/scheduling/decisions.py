@@ -14,6 +14,7 @@ from app.core import audit, mail
 from app.core.clock import now_utc
 from app.domain.policy import Mode
 from app.domain.states import Action, IllegalTransition, transition
+from app.invites import services as invites_services
 from app.requests.labels import mode_label, state_label
 from app.requests.models import ConsultationRequest
 from app.scheduling import emails
@@ -95,6 +96,8 @@ def convert_to_vc(
     for booking in req.room_bookings:
         booking.active = False
     req.room_id = None
+    if req.scheduled_start is not None:  # the location changed: a new invite version
+        invites_services.touch(req, "REQUEST")
     audit.record(
         "request.convert_to_vc",
         req,

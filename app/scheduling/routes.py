@@ -17,8 +17,9 @@ from app.core.access import coordinator_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued
 from app.domain.policy import Mode
-from app.domain.states import Action, RequestState, allowed
+from app.domain.states import ACTIVE_SESSION_STATES, Action, RequestState, allowed
 from app.extensions import db
+from app.narasumber.labels import template_helpers as people_labels
 from app.requests import queries as request_queries
 from app.requests.labels import STATE_LABELS, template_helpers
 from app.requests.models import ConsultationRequest
@@ -41,6 +42,7 @@ from app.scheduling.forms import (
 def _helpers():
     return {
         **template_helpers(),
+        **people_labels(),
         "reason_text": suggestions.reason_text,
     }
 
@@ -165,6 +167,7 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         history=entries,
         actors=request_queries.actors_of(entries),
         can=can,
+        replacements=replacement_options(req, now),
         slots=slots,
         open_panel=open_panel,
         schedule_form=schedule_form,
@@ -249,4 +252,12 @@ def calendar():
     return render_template("scheduling/calendar.html", cal=cal, form=form, today=today, args_with=_args_with)
 
 
-from app.scheduling import decision_routes  # noqa: E402,F401  (registers the decision routes)
+def replacement_options(req: ConsultationRequest, now) -> list:
+    """For a scheduled session: who could take the place of a narasumber, best first."""
+    if req.state not in ACTIVE_SESSION_STATES or req.scheduled_start is None:
+        return []
+    return suggestions.suggest_people(req, req.scheduled_start, req.scheduled_end, now=now)
+
+
+# Registers the decision routes and the narasumber replacement route on the blueprint.
+from app.scheduling import decision_routes, team_routes  # noqa: E402,F401

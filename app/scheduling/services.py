@@ -27,6 +27,7 @@ from app.core.mail import drop_queued, send_queued
 from app.domain.policy import Mode
 from app.domain.states import ACTIVE_SESSION_STATES, Action, IllegalTransition, transition
 from app.extensions import db
+from app.invites import services as invites_services
 from app.requests.models import ConsultationRequest
 from app.scheduling import emails
 from app.scheduling.booking import (
@@ -133,6 +134,7 @@ def schedule(
     req.state = new_state
     req.state_reason = None
     req.updated_at = now_utc()
+    invites_services.touch(req, "REQUEST")  # invite SEQUENCE 0 (app.invites)
     after = snapshot(req, assignments)
     if override_reason:
         after["override_reason"] = override_reason
@@ -186,6 +188,7 @@ def reschedule(
     req.state = new_state
     req.state_reason = reason
     req.updated_at = now_utc()
+    invites_services.touch(req, "REQUEST")  # same UID, SEQUENCE + 1 (app.invites)
     after = snapshot(req, assignments)
     after["reason"] = reason
     audit.record("request.reschedule", req, actor=actor, before=before, after=after)
@@ -209,6 +212,7 @@ def cancel_session(req: ConsultationRequest, *, actor: User, reason: str) -> Con
     active = lock_request(req)
     new_state = transition(req.state, Action.CANCEL)
     before = snapshot(req, active)
+    invites_services.touch(req, "CANCEL")  # before the release: the CANCEL reaches them (app.invites)
     released = release_rows(req)
     req.state = new_state
     req.state_reason = reason

@@ -1,0 +1,144 @@
+"""Outbox rows: adding one in the caller's transaction, listing them for administrators and
+resending a failed one.
+
+add_message() is what app.core.mail.queue_email() calls; nothing else writes new rows.
+"""
+
+from dataclasses import dataclass
+
+from flask import abort
+from sqlalchemy import case, func, select
+
+from app.auth.models import Role, User
+from app.core import audit
+from app.core.clock import now_utc
+from app.extensions import db
+from app.outbox.models import OutboxMessage, OutboxState
+
+
+def add_message(
+    *,
+    recipients: list[str],
+    subject: str,
+    text_body: str,
+    html_body: str | None,
+    kind: str,
+    dedupe_key: str,
+    request_id: int | None = None,
+    request=None,
+    attachments: list[dict] | None = None,
+) -> OutboxMessage:
+    """Add a pending row to the session (not flushed, not committed).
+
+    A row with the same dedupe key, in the database or queued in this transaction, is
+    returned instead of a new one: a duplicate never fails the caller's transaction. (Two
+    transactions adding the same key at the same moment: the unique constraint refuses the
+    second commit; jobs that use dedupe keys hold their own markers against that.)
+    """
+    existing = _with_key(dedupe_key)
+    if existing is not None:
+        return existing
+    now = now_utc()
+    message = OutboxMessage(
+        recipients=list(recipients),
+        subject=subject,
+        text_body=text_body,
+        html_body=html_body,
+        attachments=list(attachments or []),
+        kind=kind,
+        request_id=request_id,
+        dedupe_key=dedupe_key,
+        state=OutboxState.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    if request_id is None and request is not None and _is_request(request):
+        # The relationship, not the id: a request created in this transaction may have none yet.
+        message.request = request
+    db.session.add(message)
+    return message
+
+
+def _with_key(dedupe_key: str) -> OutboxMessage | None:
+    for obj in db.session.new:
+        if isinstance(obj, OutboxMessage) and obj.dedupe_key == dedupe_key:
+            return obj
+    # No autoflush: flushing the caller's pending changes here could raise their errors
+    # (a unique email, an overlapping booking) at the wrong place.
+    with db.session.no_autoflush:
+        return db.session.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == dedupe_key)).first()
+
+
+def _is_request(obj) -> bool:
+    from app.requests.models import ConsultationRequest
+
+    return isinstance(obj, ConsultationRequest)
+
+
+# Administration ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Counts:
+    pending: int
+    sending: int
+    failed: int
+    sent: int
+
+
+def require_admin(actor: User) -> None:
+    if actor is None or not actor.is_authenticated or actor.role != Role.ADMIN:
+        abort(403)
+
+
+def counts() -> Counts:
+    rows = dict(
+        db.session.execute(select(OutboxMessage.state, func.count()).group_by(OutboxMessage.state)).all()
+    )
+    return Counts(*(rows.get(state, 0) for state in ("pending", "sending", "failed", "sent")))
+
+
+def undelivered(limit: int = 200) -> list[OutboxMessage]:
+    """Failed mail first (newest first), then what is still waiting or being sent."""
+    order = case((OutboxMessage.state == OutboxState.FAILED, 0), else_=1)
+    query = (
+        select(OutboxMessage)
+        .where(OutboxMessage.state.in_([OutboxState.FAILED, OutboxState.PENDING, OutboxState.SENDING]))
+        .order_by(order, OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
+
+
+class NotFailed(Exception):
+    """Only a failed email can be sent again (a pending one is on its way)."""
+
+
+def resend(message_id: int, actor: User) -> OutboxMessage:
+    """Give a failed email a fresh set of attempts, starting now (audited)."""
+    require_admin(actor)
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    if message.state != OutboxState.FAILED:
+        raise NotFailed(message_id)
+    before = _snapshot(message)
+    message.state = OutboxState.PENDING
+    message.attempts = 0
+    message.next_attempt_at = now_utc()
+    message.locked_by = None
+    message.lease_until = None
+    audit.record("outbox.resend", message, actor=actor, before=before, after=_snapshot(message))
+    return message
+
+
+def _snapshot(message: OutboxMessage) -> dict:
+    return {
+        "state": str(message.state),
+        "attempts": message.attempts,
+        "next_attempt_at": message.next_attempt_at.isoformat() if message.next_attempt_at else None,
+        "last_error": message.last_error,
+        "kind": message.kind,
+        "recipients": list(message.recipients),
+    }
