@@ -12,6 +12,7 @@ from sqlalchemy import select
 from app.auth.models import Role, User
 from app.core.clock import now_utc
 from app.core.mail import queue_email
+from app.domain.states import RequestState
 from app.extensions import db
 from app.requests.labels import mode_label
 from app.requests.models import ConsultationRequest
@@ -25,9 +26,26 @@ def pemda_recipients(req: ConsultationRequest) -> list[str]:
     return sorted({req.contact_email.lower(), req.created_by.email.lower()})
 
 
+def invite_parts(req: ConsultationRequest) -> list[dict]:
+    """The session's current calendar invite (REQUEST, or CANCEL once cancelled) as an
+    attachment whose MIME method parameter equals the METHOD inside (RFC 6047)."""
+    from app.invites import services as invites  # app.invites imports booking code
+
+    if not invites.available(req):
+        return []
+    invite = invites.invite(req)
+    return [{"filename": invite.filename, "content_type": invite.content_type, "data": invite.content}]
+
+
 def _to_pemda(req: ConsultationRequest, name: str, **context) -> None:
     queue_email(
-        pemda_recipients(req), name, req=req, zone=req.region.timezone, mode_label=mode_label, **context
+        pemda_recipients(req),
+        name,
+        req=req,
+        zone=req.region.timezone,
+        mode_label=mode_label,
+        attachments=invite_parts(req),
+        **context,
     )
 
 
@@ -50,6 +68,7 @@ def queue_assignment(
     queue_email(
         assignment.narasumber.user.email,
         "scheduling/assignment",
+        attachments=invite_parts(assignment.request),
         assignment=assignment,
         req=assignment.request,
         zone=WIB,
@@ -60,9 +79,11 @@ def queue_assignment(
 
 def queue_released(assignment: NarasumberAssignment, reason: str | None) -> None:
     """Tell the narasumber they are no longer expected (cancelled, moved to others, replaced)."""
+    cancelled = assignment.request.state == RequestState.CANCELLED
     queue_email(
         assignment.narasumber.user.email,
         "scheduling/assignment_released",
+        attachments=invite_parts(assignment.request) if cancelled else [],
         assignment=assignment,
         req=assignment.request,
         zone=WIB,
