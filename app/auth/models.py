@@ -9,16 +9,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.types import UTCDateTime
+from app.core.types import UTCDateTime, str_enum
 from app.extensions import db
 from app.regions.models import Region
-
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
 class Role(enum.StrEnum):
@@ -45,9 +41,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     phone: Mapped[str | None] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[Role] = mapped_column(_enum(Role), index=True)
+    role: Mapped[Role] = mapped_column(str_enum(Role), index=True)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
-    unit_type: Mapped[UnitType | None] = mapped_column(_enum(UnitType))
+    unit_type: Mapped[UnitType | None] = mapped_column(str_enum(UnitType))
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,9 +5,10 @@ PostgreSQL stores `timestamptz`. Naive datetimes are refused so that a local tim
 be stored by mistake.
 """
 
+import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime
+from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
 
 
@@ -31,3 +32,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def str_enum(cls: type[enum.Enum], length: int = 16) -> Enum:
+    """A Python enum stored as its string values in a VARCHAR (no native DB enum type, so
+    adding a value needs no ALTER TYPE)."""
+    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])

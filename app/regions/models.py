@@ -2,9 +2,10 @@
 
 import enum
 
-from sqlalchemy import Enum, ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.types import str_enum
 from app.extensions import db
 
 
@@ -19,9 +20,7 @@ class Region(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)  # "32" or "32.01"
-    kind: Mapped[RegionKind] = mapped_column(
-        Enum(RegionKind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-    )
+    kind: Mapped[RegionKind] = mapped_column(str_enum(RegionKind))
     official_name: Mapped[str] = mapped_column(String(128))  # "KABUPATEN BREBES"
     name: Mapped[str] = mapped_column(String(128))  # "Brebes"
     display_name: Mapped[str] = mapped_column(String(140), index=True)  # "Kab. Brebes"

@@ -6,7 +6,6 @@ from sqlalchemy import (
     Boolean,
     Column,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -17,17 +16,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import UnitType, User
 from app.catalog.models import Room, Topic
-from app.core.types import UTCDateTime
+from app.core.types import UTCDateTime, str_enum
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
 from app.policy.models import PolicyVersion
 from app.regions.models import Region
-
-
-def _enum(cls, length=24):
-    return Enum(cls, native_enum=False, length=length, values_callable=lambda e: [m.value for m in e])
-
 
 request_topics = Table(
     "request_topics",
@@ -43,10 +37,10 @@ class ConsultationRequest(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # The service user: a region and its unit (executive or DPRD).
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
-    unit_type: Mapped[UnitType] = mapped_column(_enum(UnitType, 16))
+    unit_type: Mapped[UnitType] = mapped_column(str_enum(UnitType, 16))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    mode: Mapped[Mode] = mapped_column(_enum(Mode, 8))
-    state: Mapped[RequestState] = mapped_column(_enum(RequestState), index=True)
+    mode: Mapped[Mode] = mapped_column(str_enum(Mode, 8))
+    state: Mapped[RequestState] = mapped_column(str_enum(RequestState, 24), index=True)
     agenda: Mapped[str] = mapped_column(Text)
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))

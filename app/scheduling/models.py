@@ -9,12 +9,12 @@ re-checks before inserting.
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, func, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.catalog.models import NarasumberProfile, Room
-from app.core.types import UTCDateTime
+from app.core.types import UTCDateTime, str_enum
 from app.extensions import db
 
 
@@ -36,10 +36,6 @@ def _no_overlap(name: str, column: str) -> ExcludeConstraint:
     ).ddl_if(dialect="postgresql")
 
 
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-
-
 class NarasumberAssignment(db.Model):
     __tablename__ = "narasumber_assignments"
 
@@ -52,7 +48,7 @@ class NarasumberAssignment(db.Model):
     end: Mapped[datetime] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     status: Mapped[AssignmentStatus] = mapped_column(
-        _enum(AssignmentStatus), default=AssignmentStatus.ASSIGNED
+        str_enum(AssignmentStatus), default=AssignmentStatus.ASSIGNED
     )
     # Topic codes of the request this person covers, as suggested or chosen.
     topic_codes: Mapped[list] = mapped_column(db.JSON, default=list)
