@@ -19,13 +19,16 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _database_url(default: str) -> str:
-    url = os.environ.get("DATABASE_URL", default)
-    # Heroku-style and plain postgres URLs select psycopg 3 explicitly.
+def psycopg_url(url: str) -> str:
+    """Heroku-style and plain postgres URLs select psycopg 3 explicitly."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def _database_url(default: str) -> str:
+    return psycopg_url(os.environ.get("DATABASE_URL", default))
 
 
 class Config:
@@ -109,7 +112,8 @@ class Development(Config):
 class Testing(Config):
     TESTING = True
     SECRET_KEY = "testing"
-    SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("TEST_DATABASE_URL_EFFECTIVE", "sqlite://"))
+    # Never DATABASE_URL: tests/conftest.py picks SQLite or TEST_DATABASE_URL explicitly.
+    SQLALCHEMY_DATABASE_URI = "sqlite://"
     WTF_CSRF_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_TO_LOG = False

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from app import create_app
 from app.extensions import db, limiter
+from config import psycopg_url
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
@@ -42,7 +43,7 @@ def app(tmp_path_factory):
     db_file = tmp_path_factory.mktemp("db") / "test.db"
     overrides = {
         "UPLOAD_DIR": str(tmp_path_factory.mktemp("uploads")),
-        "SQLALCHEMY_DATABASE_URI": _psycopg(TEST_DATABASE_URL) if ON_POSTGRES else f"sqlite:///{db_file}",
+        "SQLALCHEMY_DATABASE_URI": psycopg_url(TEST_DATABASE_URL) if ON_POSTGRES else f"sqlite:///{db_file}",
     }
     app = create_app("testing", **overrides)
     with app.app_context():
@@ -62,13 +63,6 @@ def app(tmp_path_factory):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-
-
-def _psycopg(url: str) -> str:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def _require_postgres() -> None:
@@ -118,7 +112,7 @@ def postgres_url():
         if os.environ.get("CI"):
             pytest.fail("TEST_DATABASE_URL is not set but this test needs PostgreSQL")
         pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-    return _psycopg(TEST_DATABASE_URL)
+    return psycopg_url(TEST_DATABASE_URL)
 
 
 class AuthActions:
