@@ -25,7 +25,7 @@ translations: $(VENV)/.runtime
 run: $(VENV)/.runtime translations
 	APP_ENV=development $(BIN)/flask db upgrade
 	APP_ENV=development $(BIN)/flask seed-demo
-	APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	APP_ENV=development $(BIN)/flask scheduler run & SCHEDULER=$$!; trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

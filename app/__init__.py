@@ -62,26 +62,41 @@ def register_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     # Every model is imported once so that metadata (and Alembic) see the whole schema.
+    from app.attendance import models as _attendance  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
+    from app.checkin import models as _checkin  # noqa: F401
+    from app.compliance import models as _compliance  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.history import models as _history  # noqa: F401
     from app.invites import models as _invites  # noqa: F401
     from app.outbox import models as _outbox  # noqa: F401
     from app.policy import models as _policy  # noqa: F401
     from app.regions import models as _regions  # noqa: F401
+    from app.reports import models as _reports  # noqa: F401
     from app.requests import models as _requests  # noqa: F401
+    from app.satisfaction import models as _satisfaction  # noqa: F401
+    from app.scheduler import models as _scheduler  # noqa: F401
     from app.scheduling import models as _scheduling  # noqa: F401
+    from app.verification import models as _verification  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
+    from app.attendance import bp as attendance_bp
     from app.auth import bp as auth_bp
+    from app.checkin import bp as checkin_bp
+    from app.compliance import bp as compliance_bp
+    from app.history import bp as history_bp
     from app.invites import bp as invites_bp
     from app.main import bp as main_bp
     from app.narasumber import bp as narasumber_bp
     from app.outbox.routes import bp as outbox_bp
+    from app.reports import bp as reports_bp
     from app.requests import bp as requests_bp
+    from app.satisfaction import bp as satisfaction_bp
     from app.scheduling import bp as scheduling_bp
+    from app.verification import bp as verification_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -91,6 +106,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(narasumber_bp)
     app.register_blueprint(outbox_bp)
     app.register_blueprint(invites_bp)
+    app.register_blueprint(attendance_bp)
+    app.register_blueprint(checkin_bp)
+    app.register_blueprint(compliance_bp)
+    app.register_blueprint(verification_bp)
+    app.register_blueprint(satisfaction_bp)
+    app.register_blueprint(history_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -155,6 +155,7 @@ POLICY_LABELS = {
     "confirm_deadline_time": _l("Batas jam konfirmasi kehadiran (WIB)"),
     "confirm_deadline_working_days": _l("Konfirmasi kehadiran paling lambat (hari kerja sebelum sesi)"),
     "cancel_unconfirmed": _l("Batalkan otomatis sesi yang tidak dikonfirmasi"),
+    "late_arrival_minutes": _l("Batas keterlambatan kedatangan (menit setelah jadwal mulai)"),
     "breach_threshold_count": _l("Ambang jumlah pelanggaran"),
     "breach_threshold_months": _l("Periode ambang pelanggaran (bulan)"),
 }
@@ -175,6 +176,7 @@ class PolicyForm(BaseForm):
     confirm_deadline_time = _time(POLICY_LABELS["confirm_deadline_time"])
     confirm_deadline_working_days = _positive(POLICY_LABELS["confirm_deadline_working_days"])
     cancel_unconfirmed = BooleanField(POLICY_LABELS["cancel_unconfirmed"])
+    late_arrival_minutes = _positive(POLICY_LABELS["late_arrival_minutes"])
     breach_threshold_count = _positive(POLICY_LABELS["breach_threshold_count"])
     breach_threshold_months = _positive(POLICY_LABELS["breach_threshold_months"])
     effective_from = DateTimeLocalField(

@@ -4,12 +4,18 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.history.commands import import_cli
     from app.invites.commands import invites_cli
     from app.outbox.commands import outbox_cli
     from app.regions.commands import regions_cli
+    from app.reports.commands import report_cli
+    from app.scheduler.commands import scheduler_cli
     from app.seed import seed_demo_command
 
+    app.cli.add_command(import_cli)
     app.cli.add_command(invites_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(regions_cli)
+    app.cli.add_command(scheduler_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(report_cli)

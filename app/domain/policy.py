@@ -36,6 +36,7 @@ class PolicyValues:
     confirm_deadline_time: time = time(15, 0)  # WIB, working days before the session
     confirm_deadline_working_days: int = 1
     cancel_unconfirmed: bool = False
+    late_arrival_minutes: int = 30  # arriving later than this after the start is a breach
     breach_threshold_count: int = 3
     breach_threshold_months: int = 6
 

@@ -57,6 +57,9 @@ TRANSITIONS: dict[tuple[RequestState, Action], RequestState] = {
     (S.CONFIRMED, Action.MARK_HELD): S.HELD,
     (S.SCHEDULED, Action.MARK_NO_SHOW): S.NO_SHOW,
     (S.CONFIRMED, Action.MARK_NO_SHOW): S.NO_SHOW,
+    # A video conference is marked held after its end (nobody checks it in); a coordinator
+    # who knows the Pemda did not join records the no-show afterwards.
+    (S.HELD, Action.MARK_NO_SHOW): S.NO_SHOW,
 }
 
 FINAL_STATES = frozenset({S.HELD, S.NO_SHOW, S.CANCELLED, S.REJECTED})

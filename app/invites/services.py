@@ -11,7 +11,7 @@ the export command) is in Indonesian, a download follows the user's language.
 """
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -123,6 +123,35 @@ def invite(req: ConsultationRequest, now: datetime | None = None) -> Invite:
     return Invite(method=method, content=content, filename=f"{req.reference}.ics")
 
 
+def personal_cancel(
+    req: ConsultationRequest, person: ics.Person, *, converted: bool = False, now: datetime | None = None
+) -> Invite:
+    """A CANCEL for one attendee the session goes on without: a narasumber dropped by a
+    reschedule or replaced, or the front desk of a visit turned into a video conference.
+
+    Same UID, the SEQUENCE of the change that dropped them (touch() raised it), STATUS
+    CANCELLED and only that attendee: their calendar drops the event, nobody else's does.
+    """
+    state = state_of(req)
+    with locale_context():
+        event = session_event(req, method="REQUEST", attendees=False)
+        if converted:
+            note = _("Konsultasi ini diubah menjadi video conference: tidak ada kunjungan tatap muka.")
+        else:
+            note = _("Anda tidak lagi diundang ke sesi ini; sesi tetap berlangsung tanpa Anda.")
+        summary = _("DIBATALKAN: %(summary)s", summary=event.summary)
+    event = replace(
+        event,
+        summary=summary,
+        description=f"{note}\n\n{event.description}",
+        attendees=(person,),
+        sequence=state.sequence if state is not None else 0,
+        cancelled=True,
+    )
+    content = ics.build_invite(event, method="CANCEL", now=now or now_utc())
+    return Invite(method="CANCEL", content=content, filename=f"{req.reference}.ics")
+
+
 def session_event(req: ConsultationRequest, *, method: str, attendees: bool) -> ics.SessionEvent:
     """The session as plain values for app.invites.ics (call inside a locale)."""
     mode = _("tatap muka") if req.mode == Mode.FTF else _("video conference")
@@ -160,9 +189,15 @@ def room_place(room_name: str, address: str) -> str:
     return f"{room_name}, {address}"
 
 
+def code_of(req: ConsultationRequest) -> str:
+    """What people read out and type at /verifikasi: the booking code ("ABCDE-FGHJK"), or the
+    reference for a session scheduled before booking codes existed."""
+    return req.booking_code_display if req.booking_code else req.reference
+
+
 def verify_url(req: ConsultationRequest) -> str:
     base = (current_app.config.get("SERVER_NAME_FOR_EMAIL") or "").rstrip("/")
-    return f"{base}/verifikasi?{urlencode({'kode': req.reference})}"
+    return f"{base}/verifikasi?{urlencode({'kode': code_of(req)})}"
 
 
 def attendees_of(req: ConsultationRequest, method: str) -> list[ics.Person]:
@@ -215,7 +250,7 @@ def _description(req: ConsultationRequest, cancelled: bool) -> str:
         lines.append(_("Tempat: %(place)s", place=location_of(req)))
     elif req.meeting_url:
         lines.append(_("Tautan rapat: %(url)s", url=req.meeting_url))
-    lines.append(_("Kode pemesanan: %(code)s", code=req.reference))
+    lines.append(_("Kode pemesanan: %(code)s", code=code_of(req)))
     lines.append(_("Periksa keaslian undangan ini: %(url)s", url=verify_url(req)))
     lines.append("")
     lines.append(_("DJPK tidak pernah memungut biaya apa pun untuk layanan konsultasi."))
@@ -238,14 +273,15 @@ def sessions_to_export(include_all: bool) -> list[ConsultationRequest]:
 
 
 def export(out_dir: str | Path, *, include_all: bool = False, now: datetime | None = None) -> list[Path]:
-    """Write the current invite of each session to out_dir/<reference>.ics; the paths written."""
+    """Write the current invite of each session to out_dir/<booking code>.ics (<reference>.ics
+    for a session without a code); the paths written."""
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
     now = now or now_utc()
     written = []
     for req in sessions_to_export(include_all):
         one = invite(req, now)
-        path = folder / one.filename
+        path = folder / f"{code_of(req)}.ics"
         path.write_bytes(one.content)
         written.append(path)
     return written

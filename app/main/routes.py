@@ -11,7 +11,7 @@ HOME_BY_ROLE = {
     Role.COORDINATOR: "scheduling.queue",
     Role.ADMIN: "admin.users",
     Role.NARASUMBER: "narasumber.sessions",
-    Role.RECEPTIONIST: "main.staff_home",
+    Role.RECEPTIONIST: "checkin.today",
 }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -56,9 +57,18 @@ class ConsultationRequest(db.Model):
     room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id"))
     meeting_url: Mapped[str | None] = mapped_column(String(500))
     regional_head_attends: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Given when DJPK schedules the session (app.domain.booking_codes), kept for its life.
+    booking_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    # Set by the confirmation-deadline job when the deadline passed without a confirmation.
+    unconfirmed_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A face-to-face request of a Pemda over the breach threshold is approved only with a
+    # coordinator's explicit override (app.compliance).
+    breach_override_reason: Mapped[str | None] = mapped_column(Text)
+    breach_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    breach_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     region: Mapped[Region] = relationship()
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     policy_version: Mapped[PolicyVersion | None] = relationship()
     room: Mapped[Room | None] = relationship()
     topics: Mapped[list[Topic]] = relationship(secondary=request_topics, order_by=Topic.sort_order)
@@ -81,11 +91,20 @@ class ConsultationRequest(db.Model):
         "RoomBooking", back_populates="request", cascade="all, delete-orphan", order_by="RoomBooking.id"
     )
 
+    # The monthly report counts sessions by start, state and mode.
+    __table_args__ = (Index("ix_consultation_requests_report", "scheduled_start", "state", "mode"),)
+
     @property
     def service_user_name(self) -> str:
         """As DJPK writes it: "Kab. Brebes (DPRD)"."""
         suffix = " (DPRD)" if self.unit_type == UnitType.DPRD else ""
         return f"{self.region.display_name}{suffix}"
+
+    @property
+    def booking_code_display(self) -> str:
+        from app.domain.booking_codes import display
+
+        return display(self.booking_code)
 
     @property
     def reference(self) -> str:

@@ -87,6 +87,7 @@ def edit_request(user: User, req: ConsultationRequest, form: RequestForm, now: d
 
 def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, now: datetime | None = None):
     # Imported here: app.scheduling's routes import this module.
+    from app.compliance.ledger import record_late_cancellation
     from app.invites import services as invites_services
     from app.scheduling import emails as scheduling_emails
     from app.scheduling.services import release_rows
@@ -106,8 +107,10 @@ def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, n
         after["released_narasumber"] = [a.narasumber_id for a in released["assignments"]]
         after["released_rooms"] = [b.room_id for b in released["bookings"]]
     audit.record("request.withdraw", req, actor=user, before={"state": before}, after=after)
+    record_late_cancellation(req, user, before, req.updated_at)  # after the deadline: a breach
     for a in released["assignments"]:
         scheduling_emails.queue_released(a, req.state_reason)
+    scheduling_emails.queue_front_desk(req, "cancelled", reason=req.state_reason)  # a visit's CANCEL
     return req
 
 

@@ -76,6 +76,7 @@ def approve(request_id: int):
             meeting_url=(form.meeting_url.data or "").strip() or None if req.mode == Mode.VC else None,
             actor=current_user,
             override_reason=(form.override_reason.data or "").strip() or None if form.is_override() else None,
+            breach_override_reason=(form.breach_override_reason.data or "").strip() or None,
         )
         services.commit_or_conflict()
     except IllegalTransition as exc:

@@ -111,7 +111,16 @@ def convert_to_vc(
             "reason": reason,
         },
     )
-    queue_email(req, "scheduling/converted", reason=reason)
+    # A scheduled session's invite changed (the link replaces the room): everyone gets it.
+    scheduled = req.scheduled_start is not None
+    queue_email(
+        req, "scheduling/converted", reason=reason, attachments=emails.invite_parts(req) if scheduled else []
+    )
+    if scheduled:
+        for assignment in req.assignments:
+            if assignment.active:
+                emails.queue_assignment(assignment)
+    emails.queue_front_desk(req, "converted", reason=reason)  # nobody visits: a CANCEL for it
     return req
 
 

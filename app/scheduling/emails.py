@@ -1,8 +1,11 @@
 """Email about bookings, queued in the transaction and sent after the commit (app.core.mail).
 
 To the Pemda's contact: scheduled, rescheduled, cancelled. To a narasumber: an assignment
-(new or moved) and its release. To the coordinators: a declined assignment, with replacement
-suggestions. Times are shown in the Pemda's zone (with WIB) to the Pemda, in WIB to DJPK.
+(new or moved) and its release. To the front desk (an ATTENDEE of every face-to-face invite):
+the invite of each change of a visit. To the coordinators: a declined assignment, with
+replacement suggestions. Times are shown in the Pemda's zone (with WIB) to the Pemda, in WIB
+to DJPK. Each email to a narasumber or the front desk carries the calendar invite that keeps
+their calendar right: a REQUEST, or a CANCEL when they are no longer expected.
 """
 
 from datetime import datetime
@@ -12,6 +15,7 @@ from sqlalchemy import select
 from app.auth.models import Role, User
 from app.core.clock import now_utc
 from app.core.mail import queue_email
+from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
 from app.requests.labels import mode_label
@@ -33,8 +37,11 @@ def invite_parts(req: ConsultationRequest) -> list[dict]:
 
     if not invites.available(req):
         return []
-    invite = invites.invite(req)
-    return [{"filename": invite.filename, "content_type": invite.content_type, "data": invite.content}]
+    return [_part(invites.invite(req))]
+
+
+def _part(invite) -> dict:
+    return {"filename": invite.filename, "content_type": invite.content_type, "data": invite.content}
 
 
 def _to_pemda(req: ConsultationRequest, name: str, **context) -> None:
@@ -51,14 +58,61 @@ def _to_pemda(req: ConsultationRequest, name: str, **context) -> None:
 
 def queue_scheduled(req: ConsultationRequest) -> None:
     _to_pemda(req, "scheduling/scheduled")
+    queue_front_desk(req, "new")
 
 
 def queue_rescheduled(req: ConsultationRequest, old_start: datetime, old_end: datetime, reason: str) -> None:
     _to_pemda(req, "scheduling/rescheduled", old_start=old_start, old_end=old_end, reason=reason)
+    queue_front_desk(req, "changed", reason=reason, old_start=old_start, old_end=old_end)
 
 
 def queue_cancelled(req: ConsultationRequest, reason: str | None) -> None:
     _to_pemda(req, "scheduling/cancelled", reason=reason)
+    queue_front_desk(req, "cancelled", reason=reason)
+
+
+def queue_front_desk(req: ConsultationRequest, kind: str, *, reason: str | None = None, **context):
+    """Send the front desk the invite of a face-to-face session: kind "new", "changed",
+    "cancelled" (the session's own REQUEST or CANCEL), or "converted" (the session became a
+    video conference: a CANCEL for the front desk only, as nobody will visit).
+
+    The dedupe key holds the invite's SEQUENCE: one email per version of the invite.
+    Returns the OutboxMessage (None when the front desk is not concerned).
+    """
+    from app.invites import services as invites
+
+    if not invites.available(req):
+        return None
+    if kind == "converted":
+        invite = invites.personal_cancel(req, front_desk(), converted=True)
+        sequence = invites.sequence_of(req, "REQUEST")  # the version that dropped the visit
+    elif req.mode == Mode.FTF:
+        invite = invites.invite(req)
+        sequence = invites.sequence_of(req, invite.method)
+    else:
+        return None  # a video conference brings nobody to the front desk
+    return queue_email(
+        invites.setting("FRONT_DESK_EMAIL"),
+        "scheduling/front_desk_invite",
+        dedupe_key=f"scheduling/front_desk_invite:{req.id}:{sequence}:{invite.method}",
+        attachments=[_part(invite)],
+        req=req,
+        kind=kind,
+        invite=invite,
+        reason=reason,
+        zone=WIB,
+        mode_label=mode_label,
+        **context,
+    )
+
+
+def front_desk():
+    """The front desk as the invites name it (an ATTENDEE that does not take part)."""
+    from app.invites import services as invites
+
+    return invites.ics.Person(
+        invites.setting("FRONT_DESK_EMAIL"), invites.setting("FRONT_DESK_NAME"), "NON-PARTICIPANT"
+    )
 
 
 def queue_assignment(
@@ -78,12 +132,24 @@ def queue_assignment(
 
 
 def queue_released(assignment: NarasumberAssignment, reason: str | None) -> None:
-    """Tell the narasumber they are no longer expected (cancelled, moved to others, replaced)."""
-    cancelled = assignment.request.state == RequestState.CANCELLED
+    """Tell the narasumber they are no longer expected (cancelled, moved to others, replaced).
+
+    A cancelled session: its CANCEL. A session that goes on without them: a CANCEL of their
+    own (same UID, the raised SEQUENCE, only them), so that their calendar drops it too.
+    """
+    req = assignment.request
+    if req.state == RequestState.CANCELLED:
+        attachments = invite_parts(req)
+    else:
+        from app.invites import services as invites
+
+        user = assignment.narasumber.user
+        person = invites.ics.Person(user.email, user.name)
+        attachments = [_part(invites.personal_cancel(req, person))] if invites.available(req) else []
     queue_email(
         assignment.narasumber.user.email,
         "scheduling/assignment_released",
-        attachments=invite_parts(assignment.request) if cancelled else [],
+        attachments=attachments,
         assignment=assignment,
         req=assignment.request,
         zone=WIB,

@@ -174,6 +174,10 @@ class ScheduleForm(_TimeFields):
             Length(max=500),
         ],
     )
+    # Needed when the Pemda is over the breach threshold (checked by services.schedule()).
+    breach_override_reason = TextAreaField(
+        _l("Alasan persetujuan khusus (Pemda melewati ambang pelanggaran)"), validators=[Length(max=1000)]
+    )
 
     def suggested(self) -> set[int]:
         return {int(x) for x in (self.suggested_ids.data or "").split(",") if x.strip().isdigit()}

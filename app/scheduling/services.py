@@ -24,6 +24,7 @@ from app.catalog.models import NarasumberProfile
 from app.core import audit
 from app.core.clock import now_utc
 from app.core.mail import drop_queued, send_queued
+from app.domain import booking_codes
 from app.domain.policy import Mode
 from app.domain.states import ACTIVE_SESSION_STATES, Action, IllegalTransition, transition
 from app.extensions import db
@@ -98,6 +99,16 @@ def _all_or_nothing(func):
 
 
 @_all_or_nothing
+def fresh_booking_code() -> str:
+    """A booking code no session has (49.5 random bits: a clash is a once-in-ages event, and
+    the unique index stops one anyway)."""
+    while True:
+        code = booking_codes.new_code()
+        if not db.session.query(ConsultationRequest.id).filter_by(booking_code=code).first():
+            return code
+
+
+@_all_or_nothing
 def schedule(
     req: ConsultationRequest,
     *,
@@ -109,8 +120,12 @@ def schedule(
     actor: User,
     override_reason: str | None = None,
     topic_codes_by_person: dict | None = None,
+    breach_override_reason: str | None = None,
 ) -> ConsultationRequest:
-    """Approve a submitted request and book its session (Action.APPROVE)."""
+    """Approve a submitted request and book its session (Action.APPROVE). A face-to-face
+    request of a Pemda over the breach threshold needs `breach_override_reason` (app.compliance)."""
+    from app.compliance.ledger import check_breach_override
+
     require_coordinator(actor)
     check_times(start, end)
     transition(req.state, Action.APPROVE)  # refuse early, before any lock
@@ -118,6 +133,7 @@ def schedule(
     url = meeting_url_for(req, meeting_url) if req.mode == Mode.VC else None
     lock_request(req)
     new_state = transition(req.state, Action.APPROVE)
+    breach_override = check_breach_override(req, breach_override_reason, actor, now_utc())  # after re-read
     before = snapshot(req, [])
     assignments = book(
         req,
@@ -134,8 +150,10 @@ def schedule(
     req.state = new_state
     req.state_reason = None
     req.updated_at = now_utc()
+    if not req.booking_code:
+        req.booking_code = fresh_booking_code()
     invites_services.touch(req, "REQUEST")  # invite SEQUENCE 0 (app.invites)
-    after = snapshot(req, assignments)
+    after = snapshot(req, assignments) | breach_override
     if override_reason:
         after["override_reason"] = override_reason
     audit.record("request.schedule", req, actor=actor, before=before, after=after)
@@ -188,6 +206,8 @@ def reschedule(
     req.state = new_state
     req.state_reason = reason
     req.updated_at = now_utc()
+    if not same_time:
+        req.unconfirmed_flagged_at = None  # a new time has a new confirmation deadline
     invites_services.touch(req, "REQUEST")  # same UID, SEQUENCE + 1 (app.invites)
     after = snapshot(req, assignments)
     after["reason"] = reason
@@ -207,6 +227,10 @@ def reschedule(
 def cancel_session(req: ConsultationRequest, *, actor: User, reason: str) -> ConsultationRequest:
     """DJPK cancels (Action.CANCEL): the people and the room are free again."""
     require_coordinator(actor)
+    return _cancel(req, actor, reason)
+
+
+def _cancel(req: ConsultationRequest, actor: User | None, reason: str) -> ConsultationRequest:
     reason = required_reason(reason)
     transition(req.state, Action.CANCEL)
     active = lock_request(req)
@@ -263,6 +287,7 @@ def replace_narasumber(
         check_capacity(lock_room(booking.room_id), len(req.delegation) + len(others) + 1)
     new = new_assignment(req, new_person, actor, override_reason, codes=assignment.topic_codes)
     flush_or_conflict(req.scheduled_start, req.scheduled_end)
+    invites_services.touch(req, "REQUEST")  # other attendees: SEQUENCE + 1 (app.invites)
     after = snapshot(req, [*others, new])
     after["replaced"] = assignment.narasumber_id
     if override_reason:
@@ -309,3 +334,10 @@ def respond_to_assignment(
         db.session.flush()
         emails.queue_decline_alert(assignment, emails.replacement_suggestions(req, assignment))
     return assignment
+
+
+@_all_or_nothing
+def cancel_unconfirmed(req: ConsultationRequest, *, reason: str) -> ConsultationRequest:
+    """The system cancels a session whose attendance was not confirmed by the deadline, when
+    the policy says so (app.scheduler): as cancel_session(), audited with no actor."""
+    return _cancel(req, None, reason)

@@ -7,6 +7,7 @@ import pytest
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
+from app.invites.services import code_of
 from tests import factories
 from tests.invites.helpers import cancel, checked, schedule
 from tests.narasumber import factories as people
@@ -34,8 +35,9 @@ def test_export_writes_current_sessions(runner, sessions, tmp_path):
     result = runner.invoke(args=["invites", "export", "--out", str(tmp_path / "ics")])
     assert result.exit_code == 0, result.output
     live = sessions["live"]
-    assert sorted(p.name for p in (tmp_path / "ics").iterdir()) == [f"{live.reference}.ics"]
-    cal = checked((tmp_path / "ics" / f"{live.reference}.ics").read_bytes())
+    assert live.booking_code  # a scheduled session is named by its booking code
+    assert sorted(p.name for p in (tmp_path / "ics").iterdir()) == [f"{live.booking_code_display}.ics"]
+    cal = checked((tmp_path / "ics" / f"{live.booking_code_display}.ics").read_bytes())
     assert (
         cal.method.value == "REQUEST" and cal.vevent.uid.value == f"konsultasi-{live.id}@djpk.kemenkeu.go.id"
     )
@@ -45,11 +47,11 @@ def test_export_all_adds_held_and_cancelled(runner, sessions, tmp_path):
     result = runner.invoke(args=["invites", "export", "--all", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     names = {p.name for p in tmp_path.iterdir()}
-    expected = {f"{sessions[k].reference}.ics" for k in ("live", "gone", "held")}
+    expected = {f"{code_of(sessions[k])}.ics" for k in ("live", "gone", "held")}
     assert names == expected  # the waiting request has no time, so no invite
-    gone = checked((tmp_path / f"{sessions['gone'].reference}.ics").read_bytes())
+    gone = checked((tmp_path / f"{code_of(sessions['gone'])}.ics").read_bytes())
     assert gone.method.value == "CANCEL" and gone.vevent.status.value == "CANCELLED"
-    held = checked((tmp_path / f"{sessions['held'].reference}.ics").read_bytes())
+    held = checked((tmp_path / f"{code_of(sessions['held'])}.ics").read_bytes())
     assert held.method.value == "REQUEST" and held.vevent.sequence.value == "0"
 
 

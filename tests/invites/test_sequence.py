@@ -75,8 +75,8 @@ def test_scheduled_ftf_session_invites_pemda_narasumber_and_front_desk(app, peop
     assert invited["operator@brebeskab.go.id"]["CN"] == ["Siti Aminah"]
     description = event.description.value
     assert "Penyaluran DBH sawit – “tahap II”" in description
-    assert f"Kode pemesanan: {req.reference}" in description
-    assert f"http://127.0.0.1:5000/verifikasi?kode={req.reference}" in description
+    assert f"Kode pemesanan: {req.booking_code_display}" in description
+    assert f"http://127.0.0.1:5000/verifikasi?kode={req.booking_code_display}" in description
     assert FEE in description
     assert event.valarm.trigger.value.total_seconds() == -1800
 

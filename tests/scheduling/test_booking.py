@@ -387,7 +387,8 @@ def test_cancel_releases_the_slot_and_tells_everyone(app, pemda, boss):
     assert [a.status for a in req.assignments] == [AssignmentStatus.RELEASED]
     assert [b.active for b in req.room_bookings] == [False]
     assert _audit("request.cancel")[0].after["reason"] == "Kantor ditutup"
-    assert {m.recipients[0] for m in sent} == {pemda.email, person.user.email}
+    front_desk = "resepsionis@djpk.kemenkeu.go.id"  # an attendee of the visit: it gets the CANCEL
+    assert {m.recipients[0] for m in sent} == {pemda.email, person.user.email, front_desk}
     assert all("Kantor ditutup" in m.body for m in sent)
 
     again = factories.consultation(pemda, mode=Mode.FTF)

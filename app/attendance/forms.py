@@ -1,0 +1,116 @@
+"""The attendance-confirmation form: the final delegation and whether the regional head attends.
+
+The guests are a fixed number of rows (the policy's limit for the session's mode), so the page
+works without JavaScript; blank rows are ignored. `version` is the confirmation's version when
+the form was opened: a form opened before somebody else's change is refused, not applied.
+"""
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, FormField, HiddenField, RadioField, SelectChoice, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from app.core.forms import BaseForm, BaseSubForm
+from app.requests.forms import RowList
+
+MAX_ROWS = 60  # what a post may carry at most; the policy's limit is checked by the service
+
+
+class GuestForm(BaseSubForm):
+    """One member of the final delegation."""
+
+    name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
+    title = StringField(_l("Jabatan"), validators=[Optional(), Length(max=160)])
+    is_regional_head = BooleanField(_l("Kepala Daerah"))
+
+    def is_blank(self) -> bool:
+        texts = (self.name, self.title)
+        return not any((f.data or "").strip() for f in texts) and not self.is_regional_head.data
+
+    def check_complete(self) -> bool:
+        ok = not any(f.errors for f in self)
+        for f in (self.name, self.title):
+            if not (f.data or "").strip():
+                f.errors.append(str(_l("Wajib diisi.")))
+                ok = False
+        return ok
+
+
+class ConfirmForm(BaseForm):
+    guests = RowList(FormField(GuestForm), min_entries=1, max_entries=MAX_ROWS)
+    regional_head_attends = RadioField(
+        _l("Apakah kepala daerah hadir?"),
+        choices=[SelectChoice("ya", _l("Ya, kepala daerah hadir")), SelectChoice("tidak", _l("Tidak"))],
+        validators=[InputRequired(message=_l("Pilih apakah kepala daerah hadir."))],
+        invalid_choice_message=_l("Pilih apakah kepala daerah hadir."),
+    )
+    version = HiddenField(default="0")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.general_errors: list[str] = []
+
+    def pad(self, rows: int) -> None:
+        while len(self.guests) < min(rows, MAX_ROWS):
+            self.guests.append_entry()
+
+    def filled(self) -> list[GuestForm]:
+        return [e.form for e in self.guests if not e.form.is_blank()]
+
+    def posted_version(self) -> int:
+        try:
+            return int(self.version.data or 0)
+        except (TypeError, ValueError):
+            return -1  # never a version: a tampered form is stale
+
+    def check(self, max_guests: int) -> bool:
+        """The field validators, then the rules across rows; errors go where they belong."""
+        ok = self.validate()
+        filled = self.filled()
+        for guest in filled:
+            ok = guest.check_complete() and ok
+        if not filled:
+            self.general_errors.append(_("Isi paling sedikit satu anggota delegasi."))
+            ok = False
+        elif len(filled) > max_guests:
+            self.general_errors.append(
+                _(
+                    "Delegasi paling banyak %(max)d orang; Anda mengisi %(count)d.",
+                    max=max_guests,
+                    count=len(filled),
+                )
+            )
+            ok = False
+        heads = sum(1 for g in filled if g.is_regional_head.data)
+        answer = self.regional_head_attends.data
+        if heads > 1:
+            self.general_errors.append(
+                _("Hanya satu anggota delegasi yang dapat ditandai sebagai kepala daerah.")
+            )
+            ok = False
+        elif answer == "ya" and heads == 0:
+            self.general_errors.append(
+                _("Kepala daerah dinyatakan hadir: tandai kepala daerah pada daftar delegasi.")
+            )
+            ok = False
+        elif answer == "tidak" and heads == 1:
+            self.general_errors.append(
+                _(
+                    "Seorang anggota ditandai sebagai kepala daerah, tetapi kepala daerah dinyatakan tidak hadir."
+                )
+            )
+            ok = False
+        return ok
+
+    def problems(self) -> list[str]:
+        """Every error on the form, labelled, for the summary at the top of the page."""
+        out = list(self.general_errors)
+        out.extend(f"{self.regional_head_attends.label.text}: {m}" for m in self.regional_head_attends.errors)
+        for i, entry in enumerate(self.guests):
+            for f in entry.form:
+                out.extend(
+                    _("Baris %(n)d, %(field)s: %(message)s", n=i + 1, field=f.label.text, message=m)
+                    for m in f.errors
+                )
+        out.extend(str(m) for m in self.errors.get("csrf_token", []))
+        return out

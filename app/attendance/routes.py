@@ -1,0 +1,91 @@
+"""Routes; see the package docstring. Parse the form, call one service, flash, redirect."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.attendance import bp, qr, services
+from app.attendance.forms import ConfirmForm
+from app.core.access import pemda_required
+from app.core.clock import now_utc
+from app.domain.states import IllegalTransition
+from app.requests import queries
+from app.requests.labels import template_helpers
+from app.requests.services import illegal_message
+
+
+@bp.context_processor
+def _helpers():
+    return template_helpers()
+
+
+@bp.app_template_global("attendance_status")
+def attendance_status(req) -> str | None:
+    """confirmed | pending | overdue | flagged | None (see services.status_of); for the macro in
+    templates/attendance/_status.html, which any page may import."""
+    return services.status_of(req)
+
+
+@bp.app_template_global("attendance_window")
+def attendance_window(req):
+    return services.window_of(req)
+
+
+@bp.route("/<int:request_id>/konfirmasi-kehadiran", methods=["GET", "POST"])
+@pemda_required
+def confirm(request_id: int):
+    req = queries.get_owned(current_user, request_id)
+    now = now_utc()
+    window = services.window_of(req, now)
+    closed = services.closed_message(req, window, now)
+    if closed and window is None:
+        flash(closed, "error")
+        return redirect(url_for("requests.detail", request_id=req.id))
+    form = ConfirmForm(data=services.initial_data(req) if request.method == "GET" else None)
+    problems: list[str] = []
+    if request.method == "POST" and not closed:
+        try:
+            services.confirm(current_user, req, form, now)
+        except IllegalTransition as exc:
+            services.rollback()
+            flash(illegal_message(exc), "error")
+            return redirect(url_for("requests.detail", request_id=req.id))
+        except services.ConfirmRefused as refused:
+            services.rollback()
+            problems = refused.problems
+            if refused.stale:  # show what is saved now, not the stale post
+                form = ConfirmForm(formdata=None, data=services.initial_data(req))
+        else:
+            services.commit()
+            flash(_("Konfirmasi kehadiran untuk %(ref)s telah disimpan.", ref=req.reference), "success")
+            return redirect(url_for("requests.detail", request_id=req.id))
+    elif request.method == "POST":
+        problems = [closed]
+    form.pad(window.max_guests(req))
+    return render_template(
+        "attendance/confirm.html",
+        req=req,
+        form=form,
+        window=window,
+        closed=closed,
+        problems=problems,
+        max_guests=window.max_guests(req),
+        zone=req.region.timezone,
+    )
+
+
+@bp.route("/<int:request_id>/konfirmasi-jadwal")
+@login_required
+def letter(request_id: int):
+    req = queries.get_visible(current_user, request_id)
+    if not req.booking_code or req.scheduled_start is None or req.state not in services.LETTER_STATES:
+        abort(404)
+    link = qr.verification_link(req)
+    return render_template(
+        "attendance/letter.html",
+        req=req,
+        zone=req.region.timezone,
+        window=services.window_of(req),
+        link=link,
+        qr_svg=qr.qr_svg(link, title=_("Kode QR verifikasi jadwal")),
+    )

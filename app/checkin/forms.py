@@ -1,0 +1,106 @@
+"""The desk's forms. The guest rows vary in number, so they are read from the posted form by
+parse_guests() rather than declared: `present` (the ticked row numbers of the list) and
+`extra_name` / `extra_title` (guests not on the list, added at the desk)."""
+
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from wtforms import RadioField, SelectChoice, SelectField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.auth.models import UnitType
+from app.checkin.services import GuestRow
+from app.core.clock import WIB
+from app.core.forms import BaseForm
+from app.extensions import db
+from app.regions.models import Region
+
+YES_NO = [SelectChoice("1", _l("Ya")), SelectChoice("0", _l("Tidak"))]
+MAX_EXTRA = 30
+
+
+def parse_guests(form_data, rows: list[GuestRow]) -> list[GuestRow]:
+    """The list rows with their ticks, then the added guests (present, not on the list)."""
+    ticked = set(form_data.getlist("present"))
+    out = [
+        GuestRow(r.name, r.title, r.on_list, str(i) in ticked, r.is_regional_head) for i, r in enumerate(rows)
+    ]
+    names = form_data.getlist("extra_name")[:MAX_EXTRA]
+    titles = form_data.getlist("extra_title")[:MAX_EXTRA]
+    for i, name in enumerate(names):
+        name = (name or "").strip()
+        if name:
+            title = (titles[i] if i < len(titles) else "").strip()
+            out.append(GuestRow(name[:120], title[:160], on_list=False, present=True))
+    return out
+
+
+def at_wib(day, clock: time) -> datetime:
+    return datetime.combine(day, clock, WIB)
+
+
+class _ArrivalFields(BaseForm):
+    arrival_time = TimeField(
+        _l("Waktu kedatangan (WIB)"),
+        format="%H:%M",
+        validators=[InputRequired(message=_l("Isi waktu kedatangan."))],
+    )
+    regional_head_present = RadioField(
+        _l("Kepala Daerah hadir?"),
+        choices=YES_NO,
+        validators=[InputRequired(message=_l("Pilih apakah Kepala Daerah hadir."))],
+    )
+
+    def head_present(self) -> bool:
+        return self.regional_head_present.data == "1"
+
+
+class CheckInForm(_ArrivalFields):
+    pass
+
+
+class WalkInForm(_ArrivalFields):
+    region_id = SelectField(
+        _l("Daerah"),
+        coerce=lambda v: int(v) if str(v or "").isdigit() else None,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih daerah asal delegasi."))],
+    )
+    unit_type = RadioField(
+        _l("Unit"),
+        choices=[
+            SelectChoice(UnitType.PEMDA.value, _l("Pemerintah Daerah (Pemda)")),
+            SelectChoice(UnitType.DPRD.value, _l("DPRD")),
+        ],
+        default=UnitType.PEMDA.value,
+        validators=[InputRequired(message=_l("Pilih unit: Pemda atau DPRD."))],
+    )
+    note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
+
+    def validate_region_id(self, field):
+        if field.data is None or db.session.get(Region, field.data) is None:
+            raise ValidationError(_l("Pilih daerah asal delegasi dari daftar."))
+
+
+class NoteForm(BaseForm):
+    note = TextAreaField(
+        _l("Catatan"),
+        validators=[
+            DataRequired(message=_l("Isi catatan.")),
+            Length(max=1000, message=_l("Catatan maksimal 1000 karakter.")),
+        ],
+    )
+
+
+class ReasonForm(BaseForm):
+    reason = TextAreaField(
+        _l("Alasan"),
+        validators=[
+            DataRequired(message=_l("Isi alasan.")),
+            Length(max=1000, message=_l("Alasan maksimal 1000 karakter.")),
+        ],
+    )
+
+
+class PlainForm(BaseForm):
+    """A button with its CSRF token (check-out)."""

@@ -1,0 +1,102 @@
+"""What the front desk reads: a WIB day's face-to-face sessions and walk-ins, a session by its
+booking code, a visit's breaches."""
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.checkin.models import Visit
+from app.compliance.models import Breach
+from app.core.clock import WIB
+from app.domain.booking_codes import normalize
+from app.domain.policy import Mode
+from app.domain.states import RequestState
+from app.extensions import db
+from app.regions.models import Region
+from app.requests.models import ConsultationRequest
+
+S = RequestState
+# A day's expected visits: what is still expected and what already happened there.
+DESK_STATES = (S.SCHEDULED, S.CONFIRMED, S.HELD, S.NO_SHOW)
+
+
+def wib_today(now: datetime) -> date:
+    return now.astimezone(WIB).date()
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The UTC instants where the WIB day `day` starts and ends."""
+    start = datetime.combine(day, time.min, WIB)
+    return start, start + timedelta(days=1)
+
+
+def sessions_on(day: date, name: str | None = None) -> list[ConsultationRequest]:
+    """The day's face-to-face sessions by time, optionally of Pemda whose name contains `name`."""
+    start, end = day_bounds(day)
+    R = ConsultationRequest
+    query = (
+        select(R)
+        .join(Region, Region.id == R.region_id)
+        .where(
+            R.mode == Mode.FTF,
+            R.state.in_(DESK_STATES),
+            R.scheduled_start >= start,
+            R.scheduled_start < end,
+        )
+        .options(selectinload(R.region))
+        .order_by(R.scheduled_start, R.id)
+    )
+    if name:
+        pattern = f"%{name.strip()}%"
+        query = query.where(or_(Region.display_name.ilike(pattern), Region.name.ilike(pattern)))
+    return list(db.session.scalars(query))
+
+
+def walk_ins_on(day: date) -> list[Visit]:
+    start, end = day_bounds(day)
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.walk_in.is_(True), Visit.arrived_at >= start, Visit.arrived_at < end)
+            .order_by(Visit.arrived_at, Visit.id)
+        )
+    )
+
+
+def visits_on(day: date) -> list[Visit]:
+    """Every visit that arrived on the WIB day `day` (sessions and walk-ins), by arrival."""
+    start, end = day_bounds(day)
+    return list(
+        db.session.scalars(
+            select(Visit)
+            .where(Visit.arrived_at >= start, Visit.arrived_at < end)
+            .options(selectinload(Visit.guests), selectinload(Visit.region))
+            .order_by(Visit.arrived_at, Visit.id)
+        )
+    )
+
+
+def by_code(text: str | None) -> ConsultationRequest | None:
+    """The face-to-face session of a typed (or scanned) booking code, any day."""
+    code = normalize(text)
+    if code is None:
+        return None
+    return db.session.scalars(
+        select(ConsultationRequest).where(
+            ConsultationRequest.booking_code == code, ConsultationRequest.mode == Mode.FTF
+        )
+    ).first()
+
+
+def breaches_of(visit: Visit | None = None, req: ConsultationRequest | None = None) -> list[Breach]:
+    """The breaches recorded for a visit or a session (voided ones included, last)."""
+    conditions = []
+    if visit is not None:
+        conditions.append(Breach.visit_id == visit.id)
+    if req is not None:
+        conditions.append(Breach.request_id == req.id)
+    if not conditions:
+        return []
+    rows = db.session.scalars(select(Breach).where(or_(*conditions)).order_by(Breach.recorded_at, Breach.id))
+    return sorted(rows, key=lambda b: b.voided)

@@ -1,0 +1,88 @@
+"""Forms of the breach ledger: filters, recording a breach by hand, voiding one."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+
+from app.auth.models import UnitType
+from app.core.forms import BaseForm
+from app.domain.breaches import CATALOGUE
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _type_choices(first: str | None = None) -> list:
+    head = [SelectChoice("", first)] if first else []
+    return head + [SelectChoice(str(code), kind.label) for code, kind in CATALOGUE.items()]
+
+
+class LedgerFilterForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    type = SelectField(_l("Jenis pelanggaran"), validators=[Optional()])
+    pemda = StringField(_l("Pengguna layanan"), filters=[_strip], validators=[Optional(), Length(max=100)])
+    month = StringField(
+        _l("Bulan"),
+        filters=[_strip],
+        validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message=_l("Isi bulan dengan format TTTT-BB."))],
+        render_kw={"type": "month"},
+    )
+    voided = BooleanField(_l("Tampilkan yang dibatalkan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type.choices = _type_choices(_l("Semua jenis"))
+
+
+class RecordForm(BaseForm):
+    type_code = SelectField(
+        _l("Jenis pelanggaran"), validators=[InputRequired(message=_l("Pilih jenis pelanggaran."))]
+    )
+    region_id = SelectField(
+        _l("Daerah"),
+        coerce=lambda v: int(v) if str(v or "").isdigit() else None,
+        validate_choice=False,
+        validators=[DataRequired(message=_l("Pilih daerah dari daftar."))],
+    )
+    unit_type = RadioField(
+        _l("Unit"),
+        choices=[
+            SelectChoice(UnitType.PEMDA.value, _l("Pemerintah Daerah (Pemda)")),
+            SelectChoice(UnitType.DPRD.value, _l("DPRD")),
+        ],
+        default=UnitType.PEMDA.value,
+        validators=[InputRequired(message=_l("Pilih unit: Pemda atau DPRD."))],
+    )
+    session = StringField(
+        _l("Sesi (kode pemesanan atau nomor permohonan, bila ada)"),
+        filters=[_strip],
+        validators=[Optional(), Length(max=40)],
+    )
+    note = TextAreaField(
+        _l("Catatan"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Isi catatan pelanggaran.")),
+            Length(max=1000, message=_l("Catatan maksimal 1000 karakter.")),
+        ],
+    )
+    evidence_file = FileField(_l("Berkas bukti (PDF, JPEG, atau PNG; opsional)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type_code.choices = _type_choices(_l("— pilih jenis —"))
+
+
+class VoidForm(BaseForm):
+    reason = TextAreaField(
+        _l("Alasan pembatalan"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Tuliskan alasan pembatalan pelanggaran.")),
+            Length(max=1000, message=_l("Alasan maksimal 1000 karakter.")),
+        ],
+    )

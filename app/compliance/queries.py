@@ -1,0 +1,227 @@
+"""What the ledger pages read: the filtered ledger, counts per type, a Pemda's compliance
+profile and whether it is over the policy's breach threshold.
+
+Counts are SQL GROUP BY queries; the queue asks once for all the Pemda of its page
+(standings_for) instead of once per row. A voided breach never counts.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.auth.models import UnitType
+from app.compliance.models import Breach
+from app.core.clock import WIB
+from app.domain.breaches import CATALOGUE, BreachType
+from app.domain.policy import Mode, PolicyValues
+from app.domain.states import Action, allowed
+from app.extensions import db
+from app.regions.models import Region
+from app.requests.models import ConsultationRequest
+
+PER_PAGE = 50
+PROFILE_MONTHS = 12
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The same moment `months` calendar months earlier (the day clamped to the month's end)."""
+    year, month = divmod(now.year * 12 + (now.month - 1) - months, 12)
+    month += 1
+    days = [31, 29 if _leap(year) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return now.replace(year=year, month=month, day=min(now.day, days))
+
+
+def _leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def month_bounds(text: str | None) -> tuple[datetime, datetime] | None:
+    """ "2026-12" -> the WIB month as [start, end) in aware datetimes; None when not a month."""
+    found = _MONTH.match((text or "").strip())
+    if not found:
+        return None
+    year, month = int(found[1]), int(found[2])
+    if not 1 <= month <= 12 or year < 2000:
+        return None
+    start = datetime.combine(date(year, month, 1), time(0), tzinfo=WIB)
+    nxt = date(year + month // 12, month % 12 + 1, 1)
+    return start, datetime.combine(nxt, time(0), tzinfo=WIB)
+
+
+# The ledger --------------------------------------------------------------------------------
+
+
+@dataclass
+class LedgerFilters:
+    type_code: str = ""
+    pemda: str = ""  # part of the service user's name; "DPRD" in it means the DPRD
+    month: str = ""  # "YYYY-MM" (WIB)
+    include_voided: bool = False
+
+
+def _conditions(f: LedgerFilters, *, with_type: bool = True) -> list:
+    conds = []
+    if with_type and f.type_code in {str(c) for c in BreachType}:
+        conds.append(Breach.type_code == f.type_code)
+    text = (f.pemda or "").strip()
+    if text:
+        if re.search(r"\bdprd\b", text, re.IGNORECASE):
+            conds.append(Breach.unit_type == UnitType.DPRD)
+            text = re.sub(r"\(?\bdprd\b\)?", "", text, flags=re.IGNORECASE).strip()
+        if text:
+            pattern = f"%{text}%"
+            matching = select(Region.id).where(
+                or_(Region.display_name.ilike(pattern), Region.name.ilike(pattern))
+            )
+            conds.append(Breach.region_id.in_(matching))
+    bounds = month_bounds(f.month)
+    if bounds:
+        conds.extend([Breach.recorded_at >= bounds[0], Breach.recorded_at < bounds[1]])
+    if not f.include_voided:
+        conds.append(Breach.voided_at.is_(None))
+    return conds
+
+
+def ledger_page(f: LedgerFilters, page: int = 1):
+    query = (
+        select(Breach)
+        .where(*_conditions(f))
+        .options(
+            selectinload(Breach.region),
+            selectinload(Breach.request),
+            selectinload(Breach.recorded_by),
+            selectinload(Breach.voided_by),
+        )
+        .order_by(Breach.recorded_at.desc(), Breach.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+def type_counts(f: LedgerFilters) -> dict[str, int]:
+    """How many records match the filters (but the type) of each type, in catalogue order."""
+    rows = db.session.execute(
+        select(Breach.type_code, func.count(Breach.id))
+        .where(*_conditions(f, with_type=False))
+        .group_by(Breach.type_code)
+    )
+    found = dict(rows.all())
+    return {str(code): found.get(str(code), 0) for code in CATALOGUE}
+
+
+def breaches_of_pemda(region_id: int, unit_type: UnitType) -> list[Breach]:
+    return list(
+        db.session.scalars(
+            select(Breach)
+            .where(Breach.region_id == region_id, Breach.unit_type == unit_type)
+            .options(selectinload(Breach.request), selectinload(Breach.region))
+            .order_by(Breach.recorded_at.desc(), Breach.id.desc())
+        )
+    )
+
+
+def breaches_of_request(request_id: int) -> list[Breach]:
+    return list(
+        db.session.scalars(
+            select(Breach).where(Breach.request_id == request_id).order_by(Breach.recorded_at, Breach.id)
+        )
+    )
+
+
+# Profile and threshold ---------------------------------------------------------------------
+
+
+def profile(region_id: int, unit_type: UnitType, now: datetime) -> dict[str, int]:
+    """Live breaches of the Pemda by type over the last 12 months (catalogue order, zeros kept)."""
+    rows = db.session.execute(
+        select(Breach.type_code, func.count(Breach.id))
+        .where(
+            Breach.region_id == region_id,
+            Breach.unit_type == unit_type,
+            Breach.voided_at.is_(None),
+            Breach.recorded_at >= months_before(now, PROFILE_MONTHS),
+            Breach.recorded_at <= now,
+        )
+        .group_by(Breach.type_code)
+    )
+    found = dict(rows.all())
+    return {str(code): found.get(str(code), 0) for code in CATALOGUE}
+
+
+def count_in_window(region_id: int, unit_type: UnitType, months: int, now: datetime) -> int:
+    return db.session.scalar(
+        select(func.count(Breach.id)).where(
+            Breach.region_id == region_id,
+            Breach.unit_type == unit_type,
+            Breach.voided_at.is_(None),
+            Breach.recorded_at >= months_before(now, months),
+            Breach.recorded_at <= now,
+        )
+    )
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A Pemda against the policy's threshold: `count` live breaches in `months` months."""
+
+    count: int
+    limit: int
+    months: int
+    counts: dict = field(default_factory=dict)  # by type, last 12 months (when asked for)
+
+    @property
+    def over(self) -> bool:
+        return self.limit > 0 and self.count >= self.limit
+
+
+def over_threshold(region_id: int, unit_type: UnitType, policy: PolicyValues, now: datetime) -> bool:
+    return standing(region_id, unit_type, policy, now).over
+
+
+def standing(region_id: int, unit_type: UnitType, policy: PolicyValues, now: datetime) -> Standing:
+    months = policy.breach_threshold_months
+    return Standing(count_in_window(region_id, unit_type, months, now), policy.breach_threshold_count, months)
+
+
+def needs_override(req: ConsultationRequest) -> bool:
+    """Only a face-to-face request still to be approved waits on the threshold."""
+    return req.mode == Mode.FTF and allowed(req.state, Action.APPROVE)
+
+
+def standings_for(requests, policy_of, now: datetime) -> dict[int, Standing]:
+    """{request id: Standing} of the FTF requests awaiting approval whose Pemda is over the
+    threshold; one grouped query per distinct window length (one, unless policies differ)."""
+    waiting = [r for r in requests if needs_override(r)]
+    if not waiting:
+        return {}
+    policies = {}
+    for r in waiting:  # requests of one policy version share its values
+        key = r.policy_version_id
+        if key not in policies:
+            policies[key] = policy_of(r, now)
+    by_months: dict[int, dict] = {}
+    for months in {p.breach_threshold_months for p in policies.values()}:
+        rows = db.session.execute(
+            select(Breach.region_id, Breach.unit_type, func.count(Breach.id))
+            .where(
+                Breach.region_id.in_({r.region_id for r in waiting}),
+                Breach.voided_at.is_(None),
+                Breach.recorded_at >= months_before(now, months),
+                Breach.recorded_at <= now,
+            )
+            .group_by(Breach.region_id, Breach.unit_type)
+        )
+        by_months[months] = {(region, UnitType(unit)): n for region, unit, n in rows}
+    out = {}
+    for r in waiting:
+        policy = policies[r.policy_version_id]
+        months = policy.breach_threshold_months
+        found = Standing(
+            by_months[months].get((r.region_id, r.unit_type), 0), policy.breach_threshold_count, months
+        )
+        if found.over:
+            out[r.id] = found
+    return out

@@ -1,0 +1,219 @@
+"""The breach ledger: the coordinator's ledger (filters, counts per type, record by hand,
+void), the Pemda's own breaches with its compliance profile, evidence downloads, and the
+template helpers other pages use (the profile on the review page, the queue badge, the
+breach box on a Pemda's request page).
+"""
+
+import os
+
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.auth.forms import region_groups
+from app.auth.models import Role
+from app.compliance import bp, evidence, ledger, queries
+from app.compliance.forms import LedgerFilterForm, RecordForm, VoidForm
+from app.compliance.labels import template_helpers
+from app.compliance.models import Breach
+from app.core.access import coordinator_required, owns, pemda_required
+from app.core.clock import now_utc
+from app.core.mail import drop_queued, send_queued
+from app.domain.breaches import label as breach_label
+from app.extensions import db
+
+# Who may open any breach's evidence file besides the Pemda it is recorded against.
+EVIDENCE_STAFF = (Role.COORDINATOR, Role.ADMIN, Role.RECEPTIONIST)
+
+
+@bp.app_context_processor
+def _helpers():
+    return {
+        **template_helpers(),
+        "breach_standing": breach_standing,
+        "breach_flags": breach_flags,
+        "request_breaches": request_breaches,
+    }
+
+
+@bp.teardown_request
+def _forget_unfinished(_exc):
+    # Evidence files written by a request that never committed are removed.
+    evidence.discard_unfinished()
+
+
+def _commit() -> None:
+    evidence.finish()
+    send_queued()
+
+
+# Helpers for other pages -------------------------------------------------------------------
+
+
+def breach_standing(req) -> queries.Standing:
+    """The Pemda of `req` against its policy's threshold, with its 12-month profile (cached
+    for the request: the review page asks twice)."""
+    from app.scheduling.suggestions import policy_of
+
+    cache = g.setdefault("_breach_standing", {})
+    if req.id not in cache:
+        now = now_utc()
+        found = queries.standing(req.region_id, req.unit_type, policy_of(req, now), now)
+        cache[req.id] = queries.Standing(
+            found.count, found.limit, found.months, queries.profile(req.region_id, req.unit_type, now)
+        )
+    return cache[req.id]
+
+
+def breach_flags(requests) -> dict:
+    """{request id: Standing} for the queue's FTF requests waiting on the threshold."""
+    from app.scheduling.suggestions import policy_of
+
+    return queries.standings_for(list(requests), policy_of, now_utc())
+
+
+def request_breaches(req) -> list[Breach]:
+    return queries.breaches_of_request(req.id)
+
+
+# Coordinator -------------------------------------------------------------------------------
+
+
+@bp.route("/koordinator/pelanggaran")
+@coordinator_required
+def ledger_page():
+    form = LedgerFilterForm(request.args)
+    form.validate()
+    filters = queries.LedgerFilters(
+        type_code=form.type.data if not form.type.errors else "",
+        pemda=(form.pemda.data or "") if not form.pemda.errors else "",
+        month=(form.month.data or "") if not form.month.errors else "",
+        include_voided=bool(form.voided.data),
+    )
+    counts = queries.type_counts(filters)
+    return render_template(
+        "compliance/ledger.html",
+        form=form,
+        counts=counts,
+        total=sum(counts.values()),
+        pagination=queries.ledger_page(filters, request.args.get("page", 1, type=int)),
+        void_form=VoidForm(formdata=None),
+        args_with=_args_with,
+    )
+
+
+def _args_with(**changes) -> str:
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **args)
+
+
+@bp.route("/koordinator/pelanggaran/catat", methods=["GET", "POST"])
+@coordinator_required
+def record():
+    form = RecordForm()
+    if form.validate_on_submit():
+        entry = ledger.ManualBreach(
+            type_code=form.type_code.data,
+            region_id=form.region_id.data,
+            unit_type=form.unit_type.data,
+            session=form.session.data,
+            note=form.note.data,
+            upload=form.evidence_file.data,
+        )
+        try:
+            breach = ledger.record_by_hand(current_user, entry)
+        except ledger.BreachRefused as exc:
+            db.session.rollback()
+            drop_queued()
+            evidence.discard_unfinished()
+            target = form[exc.field] if exc.field and exc.field in form else None
+            if target is not None:
+                target.errors = [*target.errors, exc.message]
+            else:
+                flash(exc.message, "error")
+        else:
+            _commit()
+            flash(
+                _(
+                    "Pelanggaran “%(label)s” atas %(who)s telah dicatat.",
+                    label=breach_label(breach.type_code),
+                    who=breach.service_user_name,
+                ),
+                "success",
+            )
+            return redirect(url_for("compliance.ledger_page", _anchor=f"pelanggaran-{breach.id}"))
+    return render_template("compliance/record.html", form=form, region_groups=region_groups())
+
+
+@bp.route("/koordinator/pelanggaran/<int:breach_id>/batalkan", methods=["POST"])
+@coordinator_required
+def void(breach_id: int):
+    breach = db.session.get(Breach, breach_id)
+    if breach is None:
+        abort(404)
+    form = VoidForm()
+    if not form.validate():
+        for message in form.reason.errors or form.errors.get("csrf_token", []):
+            flash(message, "error")
+        return redirect(request.referrer or url_for("compliance.ledger_page"))
+    try:
+        ledger.void_by_hand(current_user, breach, form.reason.data)
+    except ledger.BreachRefused as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    else:
+        _commit()
+        flash(_("Pelanggaran telah dibatalkan; catatannya tetap tersimpan."), "success")
+    return redirect(url_for("compliance.ledger_page", voided="y", _anchor=f"pelanggaran-{breach.id}"))
+
+
+# Pemda -------------------------------------------------------------------------------------
+
+
+@bp.route("/permohonan/pelanggaran")
+@pemda_required
+def mine():
+    from app.policy.services import policy_in_force
+
+    now = now_utc()
+    _version, policy = policy_in_force(now)
+    found = queries.standing(current_user.region_id, current_user.unit_type, policy, now)
+    return render_template(
+        "compliance/mine.html",
+        breaches=queries.breaches_of_pemda(current_user.region_id, current_user.unit_type),
+        profile=queries.profile(current_user.region_id, current_user.unit_type, now),
+        standing=found,
+        zone=current_user.timezone,
+    )
+
+
+# Evidence ----------------------------------------------------------------------------------
+
+
+@bp.route("/pelanggaran/<int:breach_id>/bukti")
+@login_required
+def evidence_file(breach_id: int):
+    breach = db.session.get(Breach, breach_id)
+    allowed = breach is not None and (
+        owns(current_user, breach) if current_user.role == Role.PEMDA else current_user.role in EVIDENCE_STAFF
+    )
+    if not allowed or not breach.evidence_stored_name:
+        abort(404)
+    path = evidence.path_of(breach.evidence_stored_name)
+    if not os.path.isfile(path):
+        abort(404)
+    response = send_file(
+        path,
+        mimetype=breach.evidence_content_type or "application/octet-stream",
+        as_attachment=True,
+        download_name=breach.evidence_filename or os.path.basename(path),
+        max_age=0,
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,62 @@
+"""The survey request job: after each held session, ask its Pemda once for a rating."""
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from app.core.clock import now_utc
+from app.core.mail import drop_queued, queue_email, send_queued
+from app.domain.states import RequestState
+from app.extensions import db
+from app.requests.labels import mode_label
+from app.requests.models import ConsultationRequest
+from app.satisfaction.models import SatisfactionRating
+from app.scheduling.emails import pemda_recipients
+
+# Sessions held longer ago than this are not asked any more (a restored backup or a long
+# outage must not send a burst of stale surveys).
+LOOKBACK = timedelta(days=14)
+
+
+def survey_dedupe_key(req: ConsultationRequest) -> str:
+    return f"survey:{req.id}"
+
+
+def send_survey_requests(now: datetime | None = None) -> int:
+    """Queue the survey request of every held, unrated session that ended; once each (the
+    outbox's unique dedupe key is the marker). Returns how many were queued now."""
+    now = now or now_utc()
+    ids = db.session.scalars(
+        select(ConsultationRequest.id)
+        .outerjoin(SatisfactionRating, SatisfactionRating.request_id == ConsultationRequest.id)
+        .where(
+            ConsultationRequest.state == RequestState.HELD,
+            ConsultationRequest.scheduled_end <= now,
+            ConsultationRequest.scheduled_end > now - LOOKBACK,
+            SatisfactionRating.id.is_(None),
+        )
+        .order_by(ConsultationRequest.scheduled_end)
+    ).all()
+    queued = 0
+    for request_id in ids:
+        req = db.session.get(ConsultationRequest, request_id)
+        message = queue_email(
+            pemda_recipients(req),
+            "satisfaction/survey_request",
+            dedupe_key=survey_dedupe_key(req),
+            req=req,
+            zone=req.region.timezone,
+            mode_label=mode_label,
+        )
+        fresh = message in db.session.new
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Another scheduler process queued the same survey a moment earlier.
+            db.session.rollback()
+            drop_queued()
+            continue
+        queued += fresh
+    send_queued()
+    return queued

@@ -1,0 +1,1 @@
+"""The scheduler process (`flask scheduler run`) and the jobs it runs."""

@@ -1,0 +1,1 @@
+from tests.compliance.helpers import coordinator, dprd, frozen, other, pemda  # noqa: F401

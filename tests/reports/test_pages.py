@@ -1,0 +1,102 @@
+"""The report pages: coordinators and admins only; the recipients page: admins only."""
+
+import pytest
+
+from app.auth.models import Role
+from app.extensions import db
+from app.reports.models import ReportRecipient
+from tests import factories
+
+PAGES = (
+    "/koordinator/laporan?bulan=2023-04",
+    "/koordinator/laporan/2023-04.csv",
+    "/koordinator/laporan/2023-04.xlsx",
+    "/koordinator/laporan/2023-04/cetak",
+)
+
+
+def test_report_page_shows_the_month(app, april, client, auth, coordinator):
+    auth.login(coordinator)
+    page = client.get(PAGES[0]).get_data(as_text=True)
+    assert "Selama bulan April 2023 telah dilaksanakan Video Conference sebanyak 5 kali" in page
+    assert "Kab. Brebes (DPRD)" in page
+    assert "<svg" in page and "Mar 23" in page
+    assert 'data-test="count-vc">5<' in page
+    assert "/koordinator/laporan/2023-04.xlsx" in page
+
+
+def test_default_month_is_last_month(app, april, client, auth, coordinator):
+    auth.login(coordinator)
+    page = client.get("/koordinator/laporan").get_data(as_text=True)
+    assert 'value="2023-04"' in page
+
+
+def test_exports_and_print(app, april, client, auth, coordinator):
+    auth.login(coordinator)
+    csv = client.get(PAGES[1])
+    assert csv.status_code == 200
+    assert csv.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="laporan-konsultasi-2023-04.csv"' in csv.headers["Content-Disposition"]
+    xlsx = client.get(PAGES[2])
+    assert xlsx.data[:2] == b"PK"
+    page = client.get(PAGES[3]).get_data(as_text=True)
+    assert "@media print" in page and "Laporan Layanan Konsultasi DJPK" in page
+
+
+@pytest.mark.parametrize("bad", ["/koordinator/laporan?bulan=2023-13", "/koordinator/laporan/april.csv"])
+def test_bad_month_is_404(app, client, auth, coordinator, bad):
+    auth.login(coordinator)
+    assert client.get(bad).status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.PEMDA, Role.NARASUMBER, Role.RECEPTIONIST])
+def test_others_are_refused(app, frozen, client, auth, role):
+    user = factories.pemda_user() if role == Role.PEMDA else factories.user(role)
+    db.session.commit()
+    auth.login(user)
+    for url in PAGES:
+        assert client.get(url).status_code == 403, url
+    assert client.get("/admin/laporan/penerima").status_code == 403
+
+
+def test_anonymous_goes_to_login(app, client):
+    response = client.get(PAGES[0])
+    assert response.status_code == 302
+    assert "/masuk" in response.headers["Location"]
+
+
+def test_admin_sees_the_report_and_the_nav_links(app, client, auth, admin):
+    auth.login(admin)
+    page = client.get("/koordinator/laporan?bulan=2023-04").get_data(as_text=True)
+    assert 'href="/koordinator/laporan"' in page
+    assert 'href="/admin/laporan/penerima"' in page
+
+
+def test_coordinator_cannot_manage_recipients(app, client, auth, coordinator):
+    auth.login(coordinator)
+    assert client.get("/admin/laporan/penerima").status_code == 403
+
+
+def test_admin_adds_and_deactivates_recipients(app, client, auth, admin):
+    auth.login(admin)
+    client.get("/admin/laporan/penerima")
+    response = client.post(
+        "/admin/laporan/penerima", data={"email": "kepala@kemenkeu.go.id", "name": "Kepala Subdit"}
+    )
+    assert response.status_code == 302
+    row = db.session.scalars(db.select(ReportRecipient)).one()
+    assert (row.email, row.name, row.active) == ("kepala@kemenkeu.go.id", "Kepala Subdit", True)
+    client.post("/admin/laporan/penerima", data={"email": "KEPALA@kemenkeu.go.id"})
+    assert db.session.scalars(db.select(ReportRecipient)).all() == [row]
+    client.post(f"/admin/laporan/penerima/{row.id}/status", data={"active": "0"})
+    db.session.refresh(row)
+    assert row.active is False
+    page = client.get("/admin/laporan/penerima").get_data(as_text=True)
+    assert "kepala@kemenkeu.go.id" in page and "Nonaktif" in page
+    client.post("/admin/laporan/penerima", data={"email": "kepala@kemenkeu.go.id"})
+    db.session.refresh(row)
+    assert row.active is True
+    bad = client.post("/admin/laporan/penerima", data={"email": "bukan-email"})
+    assert bad.status_code == 200 and "Alamat email tidak valid." in bad.get_data(as_text=True)
+    assert client.post(f"/admin/laporan/penerima/{row.id}/status", data={"active": "x"}).status_code == 400
+    assert client.post("/admin/laporan/penerima/999/status", data={"active": "0"}).status_code == 404

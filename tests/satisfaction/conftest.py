@@ -1,0 +1,77 @@
+"""Held sessions to rate: time frozen on a known day, a Pemda, a coordinator, narasumber."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+
+from app.auth.models import Role, UnitType
+from app.domain.states import RequestState
+from app.extensions import db
+from app.scheduling.models import AssignmentStatus, NarasumberAssignment
+from tests import factories
+from tests.scheduling import factories as sched
+
+WIB = ZoneInfo("Asia/Jakarta")
+NOW = datetime(2026, 12, 10, 9, 0, tzinfo=WIB)
+
+
+@pytest.fixture
+def frozen():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def pemda(app, frozen):
+    user = factories.pemda_user(factories.BREBES, name="Operator Brebes", email="operator@brebeskab.go.id")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def coordinator(app, frozen):
+    user = factories.user(Role.COORDINATOR, name="Koordinator DJPK")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def held(pemda):
+    """Make a held session of `owner` (default: the Brebes Pemda) starting at `start`."""
+
+    def make(owner=None, start=None, state=RequestState.HELD, people=()):
+        start = start or NOW - timedelta(days=1)
+        req = factories.consultation(owner or pemda, state=state, start=start)
+        req.scheduled_start, req.scheduled_end = start, start + timedelta(hours=1)
+        for person in people:
+            db.session.add(
+                NarasumberAssignment(
+                    request_id=req.id,
+                    narasumber_id=person.id,
+                    start=req.scheduled_start,
+                    end=req.scheduled_end,
+                    active=True,
+                    status=AssignmentStatus.ACCEPTED,
+                    assigned_at=req.submitted_at,
+                )
+            )
+        db.session.commit()
+        return req
+
+    return make
+
+
+@pytest.fixture
+def person(app, frozen):
+    profile = sched.narasumber("Dr. Rina Narasumber")
+    db.session.commit()
+    return profile
+
+
+@pytest.fixture
+def dprd_same_region(app, frozen):
+    user = factories.pemda_user(factories.BREBES, UnitType.DPRD, name="Operator DPRD Brebes")
+    db.session.commit()
+    return user
