@@ -30,6 +30,7 @@ from app.regions.models import Region
 from app.regions.services import load_regions
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBooking
+from app.seed_activity import seed_activity
 
 # The first policy version applies from S-38/PK/2023: 17 March 2023, 00:00 WIB.
 POLICY_SINCE = datetime(2023, 3, 16, 17, 0, tzinfo=UTC)
@@ -72,6 +73,7 @@ def seed_demo() -> dict[str, int]:
         if _request(spec, users[spec["owner"]], coordinator, topics, rooms):
             added["requests"] += 1
     db.session.flush()
+    seed_activity(users[data.STAFF[0][0]], coordinator, users[data.STAFF[2][0]], added)
     return added
 
 

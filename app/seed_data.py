@@ -178,6 +178,21 @@ REQUESTS = [
     dict(
         owner=BREBES,
         mode="ftf",
+        topics=["DAU", "APBD"],
+        agenda="Klarifikasi penyesuaian DAU yang ditentukan penggunaannya dalam APBD Perubahan Kabupaten Brebes.",
+        day=0,
+        hour=14,
+        room=1,
+        delegation=[
+            ("Drs. Slamet Riyadi", "Kepala BPKAD", False),
+            ("Endang Susilowati", "Kepala Bidang Anggaran BPKAD", False),
+            ("Hendra Gunawan", "Kepala Bidang Perbendaharaan BPKAD", False),
+        ],
+        path=["approve", "confirm"],
+    ),
+    dict(
+        owner=BREBES,
+        mode="ftf",
         topics=["DAK Non Fisik"],
         agenda="Konsultasi penyaluran BOP PAUD dan tunjangan profesi guru Kabupaten Brebes.",
         day=-12,

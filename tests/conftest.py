@@ -15,6 +15,8 @@ from app import create_app
 from app.extensions import db, limiter
 from config import psycopg_url
 
+pytest_plugins = ["tests.people"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
 # Rows kept from one test to the next: loaded once per session.

@@ -6,14 +6,20 @@ from datetime import UTC, datetime
 import time_machine
 from sqlalchemy import func, select
 
+from app.attendance.models import AttendanceConfirmation
 from app.auth.models import Role, UnitType, User
 from app.catalog.models import NarasumberProfile, Room, Topic
+from app.checkin.models import Visit
+from app.compliance.models import Breach
 from app.core.audit import AuditLog
 from app.core.clock import now_utc
 from app.domain.states import RequestState
 from app.extensions import db
+from app.history.models import HistorySession
 from app.policy.models import PolicyVersion
+from app.reports.models import ReportRecipient
 from app.requests.models import ConsultationRequest, RequestLetter
+from app.satisfaction.models import SatisfactionRating
 from app.seed_data import DEMO_PASSWORD
 
 MODELS = (User, Topic, Room, NarasumberProfile, PolicyVersion, ConsultationRequest, RequestLetter, AuditLog)
@@ -144,3 +150,25 @@ def test_scheduled_demo_sessions_have_people_and_rooms(runner):
     assert db.session.scalar(select(func.count()).select_from(RoomBooking)) == sum(
         len(r.room_bookings) for r in booked
     )
+
+
+def test_demo_activity_covers_the_desk_the_ledger_the_ratings_and_the_history(app, runner):
+    first = runner.invoke(args=["seed-demo"])
+    assert first.exit_code == 0, first.output
+    assert "20 history sessions added" in first.output
+    scheduled = db.session.scalars(
+        select(ConsultationRequest).where(ConsultationRequest.scheduled_start.is_not(None))
+    ).all()
+    assert scheduled and all(req.booking_code for req in scheduled)
+    confirmed = [r for r in scheduled if r.state in (RequestState.CONFIRMED, RequestState.HELD)]
+    assert len(confirmed) == db.session.scalar(select(func.count()).select_from(AttendanceConfirmation))
+    assert db.session.scalar(select(func.count()).select_from(Visit)) == 1
+    assert db.session.scalar(select(func.count()).select_from(SatisfactionRating)) == 1
+    (breach,) = db.session.scalars(select(Breach)).all()
+    assert breach.type_code == "no_show" and breach.request.state == RequestState.NO_SHOW
+    assert db.session.scalar(select(func.count()).select_from(HistorySession)) == 20
+    assert db.session.scalars(select(ReportRecipient)).one().email == "admin@demo.djpk.go.id"
+
+    second = runner.invoke(args=["seed-demo"])
+    assert "0 history sessions added" in second.output
+    assert db.session.scalar(select(func.count()).select_from(Breach)) == 1

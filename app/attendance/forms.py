@@ -7,33 +7,17 @@ the form was opened: a form opened before somebody else's change is refused, not
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, FormField, HiddenField, RadioField, SelectChoice, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import FormField, HiddenField, RadioField, SelectChoice
+from wtforms.validators import InputRequired
 
-from app.core.forms import BaseForm, BaseSubForm
-from app.requests.forms import RowList
+from app.core.forms import BaseForm
+from app.requests.forms import PersonRowForm, RowList
 
 MAX_ROWS = 60  # what a post may carry at most; the policy's limit is checked by the service
 
 
-class GuestForm(BaseSubForm):
-    """One member of the final delegation."""
-
-    name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
-    title = StringField(_l("Jabatan"), validators=[Optional(), Length(max=160)])
-    is_regional_head = BooleanField(_l("Kepala Daerah"))
-
-    def is_blank(self) -> bool:
-        texts = (self.name, self.title)
-        return not any((f.data or "").strip() for f in texts) and not self.is_regional_head.data
-
-    def check_complete(self) -> bool:
-        ok = not any(f.errors for f in self)
-        for f in (self.name, self.title):
-            if not (f.data or "").strip():
-                f.errors.append(str(_l("Wajib diisi.")))
-                ok = False
-        return ok
+class GuestForm(PersonRowForm):
+    """One member of the final delegation: a delegation row without email and phone."""
 
 
 class ConfirmForm(BaseForm):

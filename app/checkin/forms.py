@@ -5,14 +5,14 @@ parse_guests() rather than declared: `present` (the ticked row numbers of the li
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, SelectField, TextAreaField, TimeField
+from wtforms import RadioField, SelectChoice, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
-from app.auth.models import UnitType
 from app.checkin.services import GuestRow
 from app.core.clock import WIB
 from app.core.forms import BaseForm
 from app.extensions import db
+from app.regions.forms import region_field, unit_type_field
 from app.regions.models import Region
 
 YES_NO = [SelectChoice("1", _l("Ya")), SelectChoice("0", _l("Tidak"))]
@@ -60,21 +60,8 @@ class CheckInForm(_ArrivalFields):
 
 
 class WalkInForm(_ArrivalFields):
-    region_id = SelectField(
-        _l("Daerah"),
-        coerce=lambda v: int(v) if str(v or "").isdigit() else None,
-        validate_choice=False,
-        validators=[DataRequired(message=_l("Pilih daerah asal delegasi."))],
-    )
-    unit_type = RadioField(
-        _l("Unit"),
-        choices=[
-            SelectChoice(UnitType.PEMDA.value, _l("Pemerintah Daerah (Pemda)")),
-            SelectChoice(UnitType.DPRD.value, _l("DPRD")),
-        ],
-        default=UnitType.PEMDA.value,
-        validators=[InputRequired(message=_l("Pilih unit: Pemda atau DPRD."))],
-    )
+    region_id = region_field(_l("Pilih daerah asal delegasi."))
+    unit_type = unit_type_field()
     note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
 
     def validate_region_id(self, field):

@@ -5,25 +5,25 @@ The type is judged by content, never by name: a PDF has "%PDF-" within its first
 bytes, a JPEG starts with FF D8 FF, a PNG with its 8-byte signature. Size is limited by
 MAX_EVIDENCE_BYTES (default MAX_LETTER_BYTES). A file is stored as
 UPLOAD_DIR/evidence/<uuid4>.<ext>; the user's file name is kept (made safe) only to be shown.
-Files written in a transaction that never commits are removed again (finish/discard).
+Files written in a transaction that never commits are removed again (finish/discard); the
+shared part lives in app.core.uploads.
 """
 
-import os
-import re
-import uuid
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from app.extensions import db
-from app.requests.letters import HEADER_WINDOW, PDF_MAGIC, _megabytes, _size_of
+from app.core.uploads import TransactionFiles, megabytes, read_within, sniff
 
 # content type -> extension
 TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-_STORED_NAME = re.compile(r"^[0-9a-f]{32}\.(pdf|jpg|png)$")
-_WRITTEN = "evidence_written"
+FILES = TransactionFiles("evidence", tuple(TYPES.values()), "stored evidence name")
+folder = FILES.folder
+path_of = FILES.path_of
+finish = FILES.finish
+discard_unfinished = FILES.discard_unfinished
 
 
 class EvidenceRejected(ValueError):
@@ -37,29 +37,8 @@ class CheckedEvidence:
     display_name: str
 
 
-def sniff(content: bytes) -> str | None:
-    """The content type of `content` when it is one we accept."""
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if PDF_MAGIC in content[:HEADER_WINDOW]:
-        return "application/pdf"
-    return None
-
-
 def limit() -> int:
     return current_app.config.get("MAX_EVIDENCE_BYTES") or current_app.config["MAX_LETTER_BYTES"]
-
-
-def folder() -> str:
-    return os.path.join(current_app.config["UPLOAD_DIR"], "evidence")
-
-
-def path_of(stored_name: str) -> str:
-    if not _STORED_NAME.match(stored_name or ""):
-        raise ValueError(f"not a stored evidence name: {stored_name!r}")
-    return os.path.join(folder(), stored_name)
 
 
 def given(upload) -> bool:
@@ -68,15 +47,7 @@ def given(upload) -> bool:
 
 def check(upload) -> CheckedEvidence:
     """Read and check an uploaded evidence file (a werkzeug FileStorage); raise EvidenceRejected."""
-    most = limit()
-    stream = upload.stream
-    size = _size_of(stream)
-    if size is not None and size > most:
-        raise EvidenceRejected(_too_big(size, most))
-    stream.seek(0)
-    content = stream.read(most + 1)
-    if len(content) > most:
-        raise EvidenceRejected(_too_big(size or len(content), most))
+    content = read_within(upload, limit(), _too_big)
     if not content:
         raise EvidenceRejected(_("Berkas bukti kosong."))
     content_type = sniff(content)
@@ -85,11 +56,13 @@ def check(upload) -> CheckedEvidence:
     return CheckedEvidence(content, content_type, display_name(upload.filename, content_type))
 
 
-def _too_big(size: int, most: int) -> str:
-    return _(
-        "Berkas bukti terlalu besar (%(size)s MB). Ukuran maksimum %(limit)s MB.",
-        size=_megabytes(size),
-        limit=_megabytes(most),
+def _too_big(size: int, most: int) -> EvidenceRejected:
+    return EvidenceRejected(
+        _(
+            "Berkas bukti terlalu besar (%(size)s MB). Ukuran maksimum %(limit)s MB.",
+            size=megabytes(size),
+            limit=megabytes(most),
+        )
     )
 
 
@@ -103,28 +76,4 @@ def display_name(filename: str | None, content_type: str) -> str:
 
 def store(checked: CheckedEvidence) -> str:
     """Write a checked file under a new generated name (removed again unless committed)."""
-    os.makedirs(folder(), exist_ok=True)
-    stored_name = f"{uuid.uuid4().hex}.{TYPES[checked.content_type]}"
-    db.session.info.setdefault(_WRITTEN, []).append(stored_name)
-    with open(path_of(stored_name), "xb") as fh:  # "x": never overwrite
-        fh.write(checked.content)
-    return stored_name
-
-
-def finish() -> None:
-    """Commit the session; evidence files written in it are removed if the commit fails."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        discard_unfinished()
-        raise
-    db.session.info.pop(_WRITTEN, None)
-
-
-def discard_unfinished() -> None:
-    for name in db.session.info.pop(_WRITTEN, []):
-        try:
-            os.remove(path_of(name))
-        except (FileNotFoundError, ValueError):
-            pass
+    return FILES.write(checked.content, TYPES[checked.content_type])

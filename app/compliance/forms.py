@@ -2,12 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from app.auth.models import UnitType
 from app.core.forms import BaseForm
 from app.domain.breaches import CATALOGUE
+from app.regions.forms import region_field, unit_type_field
 
 
 def _strip(value):
@@ -42,21 +42,8 @@ class RecordForm(BaseForm):
     type_code = SelectField(
         _l("Jenis pelanggaran"), validators=[InputRequired(message=_l("Pilih jenis pelanggaran."))]
     )
-    region_id = SelectField(
-        _l("Daerah"),
-        coerce=lambda v: int(v) if str(v or "").isdigit() else None,
-        validate_choice=False,
-        validators=[DataRequired(message=_l("Pilih daerah dari daftar."))],
-    )
-    unit_type = RadioField(
-        _l("Unit"),
-        choices=[
-            SelectChoice(UnitType.PEMDA.value, _l("Pemerintah Daerah (Pemda)")),
-            SelectChoice(UnitType.DPRD.value, _l("DPRD")),
-        ],
-        default=UnitType.PEMDA.value,
-        validators=[InputRequired(message=_l("Pilih unit: Pemda atau DPRD."))],
-    )
+    region_id = region_field(_l("Pilih daerah dari daftar."))
+    unit_type = unit_type_field()
     session = StringField(
         _l("Sesi (kode pemesanan atau nomor permohonan, bila ada)"),
         filters=[_strip],

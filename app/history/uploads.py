@@ -12,10 +12,11 @@ import os
 import re
 from dataclasses import dataclass
 
-from flask import current_app, session
+from flask import session
 from flask_babel import gettext as _
 
 from app.core.clock import now_utc
+from app.core.uploads import Folder, read_within
 from app.history import messages, reader
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -24,6 +25,9 @@ KEEP_FOR = 24 * 3600  # seconds
 _SESSION_KEY = "history_uploads"
 _KEEP_IN_SESSION = 5
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+FILES = Folder("imports", _SHA256, "sha256")
+folder = FILES.folder
+_path = FILES.path_of
 
 
 class UploadRejected(ValueError):
@@ -37,16 +41,6 @@ class StoredImport:
     content: bytes
 
 
-def folder() -> str:
-    return os.path.join(current_app.config["UPLOAD_DIR"], "imports")
-
-
-def _path(sha256: str) -> str:
-    if not _SHA256.match(sha256 or ""):
-        raise ValueError(f"not a sha256: {sha256!r}")
-    return os.path.join(folder(), sha256)
-
-
 def check(upload) -> tuple[bytes, str]:
     """(content, safe file name) of an uploaded FileStorage, or UploadRejected."""
     filename = os.path.basename((getattr(upload, "filename", "") or "").replace("\\", "/")).strip()
@@ -55,9 +49,7 @@ def check(upload) -> tuple[bytes, str]:
     extension = os.path.splitext(filename)[1].lower()
     if extension not in EXTENSIONS:
         raise UploadRejected(_("Hanya berkas CSV atau XLSX yang dapat diimpor."))
-    content = upload.stream.read(MAX_IMPORT_BYTES + 1)
-    if len(content) > MAX_IMPORT_BYTES:
-        raise UploadRejected(_("Berkas terlalu besar. Ukuran maksimum 5 MB."))
+    content = read_within(upload, MAX_IMPORT_BYTES, _too_big)
     if reader.is_xlsx(content) != (extension == ".xlsx"):
         raise UploadRejected(_("Isi berkas tidak sesuai dengan jenisnya (CSV atau XLSX)."))
     try:
@@ -65,6 +57,10 @@ def check(upload) -> tuple[bytes, str]:
     except reader.ReadError as error:
         raise UploadRejected(messages.file_problem(error)) from None
     return content, filename[:255]
+
+
+def _too_big(size: int, limit: int) -> UploadRejected:
+    return UploadRejected(_("Berkas terlalu besar. Ukuran maksimum 5 MB."))
 
 
 def store(content: bytes, filename: str) -> str:

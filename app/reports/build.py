@@ -9,7 +9,7 @@ from datetime import date
 from app.domain import report_text
 from app.domain.policy import Mode
 from app.domain.states import RequestState
-from app.reports import queries, text
+from app.reports import queries, tables, text
 from app.satisfaction.queries import Averages, month_averages, shift_month
 
 MODE_KEYS = {Mode.VC: "video_conference", Mode.FTF: "face_to_face"}
@@ -148,8 +148,9 @@ def build_report(month: date) -> MonthlyReport:
     month = month.replace(day=1)
     counts = queries.counts(month)
     start = queries.data_start()
-    topics, rank = queries.topic_counts(month)
-    lines = queries.sessions(month)
+    topic_table = queries.topic_table()
+    topics, rank = queries.topic_counts(month, topic_table)
+    lines = tables.sessions(month, topic_table)
 
     def known(when: date, mode: Mode) -> int | None:
         return counts.of(when, mode) if start is not None and when >= start else None
@@ -180,7 +181,7 @@ def build_report(month: date) -> MonthlyReport:
         by_type=[(code, labels[code], n) for code, n in by_type],
         by_pemda=queries.breaches_by_pemda(month),
     )
-    top_users, _ = queries.top_service_users(month)
+    top_users, _ = tables.top_service_users(month)
     report = MonthlyReport(
         month=month,
         video_conference=sections[Mode.VC],

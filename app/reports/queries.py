@@ -12,14 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
-    Date,
     String,
     and_,
     case,
-    cast,
     func,
     literal,
-    null,
     or_,
     select,
     type_coerce,
@@ -55,16 +52,16 @@ def _in_month(month: date):
     return CR.scheduled_start >= start, CR.scheduled_start < end
 
 
-def _held_in_month(month: date):
+def held_in_month(month: date):
     return (CR.state == RequestState.HELD, *_in_month(month))
 
 
-def _history_in_month(month: date):
+def history_in_month(month: date):
     first, following = month_dates(month)
     return HS.session_date >= first, HS.session_date < following
 
 
-def _service_user(region_name, unit_type):
+def service_user_sql(region_name, unit_type):
     """ "Kab. Brebes (DPRD)" in SQL, as ConsultationRequest.service_user_name writes it."""
     suffix = case((unit_type == UnitType.DPRD, literal(" (DPRD)")), else_=literal(""))
     return region_name + suffix
@@ -162,158 +159,44 @@ def data_start() -> date | None:
 # Topics ---------------------------------------------------------------------------------
 
 
-def topic_counts(month: date) -> tuple[dict[Mode, list[tuple[str, int]]], dict[str, tuple]]:
+def topic_table() -> dict[int, tuple[str, int]]:
+    """Every topic: id -> (code, sort order). A few dozen rows, read once per report."""
+    return {
+        tid: (code, order)
+        for tid, code, order in db.session.execute(select(Topic.id, Topic.code, Topic.sort_order))
+    }
+
+
+def topic_counts(
+    month: date, topics: dict[int, tuple[str, int]]
+) -> tuple[dict[Mode, list[tuple[str, int]]], dict[str, tuple]]:
     """Per mode, (topic code, sessions) over both sources, in the taxonomy's order; and the
-    sort key of every topic of the month."""
+    sort key of every topic of the month. Grouped on topic ids; `topics` names them."""
     live = (
-        select(CR.mode.label("mode"), Topic.code.label("code"), Topic.sort_order.label("sort_order"))
+        select(CR.mode.label("mode"), request_topics.c.topic_id.label("topic_id"))
         .select_from(request_topics)
         .join(CR, CR.id == request_topics.c.request_id)
-        .join(Topic, Topic.id == request_topics.c.topic_id)
-        .where(*_held_in_month(month))
+        .where(*held_in_month(month))
     )
     history = (
-        select(HS.mode, Topic.code, Topic.sort_order)
+        select(HS.mode, history_session_topics.c.topic_id)
         .select_from(history_session_topics)
         .join(HS, HS.id == history_session_topics.c.session_id)
-        .join(Topic, Topic.id == history_session_topics.c.topic_id)
-        .where(*_history_in_month(month))
+        .where(*history_in_month(month))
     )
     both = union_all(live, history).subquery()
     rows = db.session.execute(
-        select(both.c.mode, both.c.code, func.count(), func.min(both.c.sort_order))
-        .group_by(both.c.mode, both.c.code)
-        .order_by(func.min(both.c.sort_order), both.c.code)
+        select(type_coerce(both.c.mode, String), both.c.topic_id, func.count()).group_by(
+            both.c.mode, both.c.topic_id
+        )
     ).all()
     result: dict[Mode, list[tuple[str, int]]] = {Mode.VC: [], Mode.FTF: []}
     order: dict[str, tuple] = {}
-    for mode, code, n, sort_order in rows:
+    for mode, topic_id, n in sorted(rows, key=lambda r: (topics[r[1]][1], topics[r[1]][0])):
+        code, sort_order = topics[topic_id]
         result[Mode(mode)].append((code, n))
         order[code] = (sort_order, code)
     return result, order
-
-
-# The session tables ---------------------------------------------------------------------
-
-SEPARATOR = "\x1f"  # between topic codes in one aggregated string (no code contains it)
-
-
-@dataclass(frozen=True)
-class SessionLine:
-    mode: Mode
-    day: date  # WIB
-    service_user: str
-    topics: tuple[str, ...]  # in no particular order; build.py orders them as the taxonomy
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-def _wib_day(column, dialect: str):
-    """The WIB date of an aware UTC column, computed by the database."""
-    if dialect == "postgresql":
-        return type_coerce(func.timezone("Asia/Jakarta", column), Date).cast(Date)
-    # SQLite keeps naive UTC text; Asia/Jakarta has been UTC+7 without DST since 1964.
-    return type_coerce(func.date(column, "+7 hours"), Date)
-
-
-def _codes(dialect: str):
-    if dialect == "postgresql":
-        return func.string_agg(Topic.code, SEPARATOR)
-    return func.group_concat(Topic.code, SEPARATOR)
-
-
-def sessions(month: date) -> list[SessionLine]:
-    """Every held session of the month, both sources, ordered by day (history first, then live
-    by start): one statement, topics aggregated per session, dates and names made in SQL."""
-    dialect = _dialect()
-    live = (
-        select(
-            CR.mode.label("mode"),
-            _wib_day(CR.scheduled_start, dialect).label("day"),
-            literal(1).label("kind"),
-            CR.scheduled_start.label("start"),
-            CR.id.label("id"),
-            _service_user(Region.display_name, CR.unit_type).label("service_user"),
-            _codes(dialect).label("codes"),
-        )
-        .select_from(CR)
-        .join(Region, Region.id == CR.region_id)
-        .outerjoin(request_topics, request_topics.c.request_id == CR.id)
-        .outerjoin(Topic, Topic.id == request_topics.c.topic_id)
-        .where(*_held_in_month(month))
-        .group_by(CR.id, CR.mode, CR.scheduled_start, CR.unit_type, Region.display_name)
-    )
-    history = (
-        select(
-            HS.mode,
-            HS.session_date,
-            literal(0),
-            cast(null(), CR.scheduled_start.type),
-            HS.id,
-            HS.service_user,
-            _codes(dialect),
-        )
-        .select_from(HS)
-        .outerjoin(history_session_topics, history_session_topics.c.session_id == HS.id)
-        .outerjoin(Topic, Topic.id == history_session_topics.c.topic_id)
-        .where(*_history_in_month(month))
-        .group_by(HS.id, HS.mode, HS.session_date, HS.service_user)
-    )
-    both = union_all(live, history).subquery()
-    rows = db.session.execute(
-        select(both.c.mode, both.c.day, both.c.service_user, both.c.codes).order_by(
-            both.c.day, both.c.kind, both.c.start, both.c.id
-        )
-    )
-    return [
-        SessionLine(Mode(mode), day, who, tuple(codes.split(SEPARATOR)) if codes else ())
-        for mode, day, who, codes in rows
-    ]
-
-
-# Who consulted most ---------------------------------------------------------------------
-
-
-def top_service_users(month: date) -> tuple[list[tuple[str, int]], int]:
-    """The service user(s) with the most held sessions in the month (all of them when tied)."""
-    live = (
-        select(
-            CR.region_id.label("region_id"),
-            CR.unit_type.label("unit_type"),
-            _service_user(Region.display_name, CR.unit_type).label("name"),
-        )
-        .select_from(CR)
-        .join(Region, Region.id == CR.region_id)
-        .where(*_held_in_month(month))
-    )
-    history = (
-        select(
-            HS.region_id,
-            HS.unit_type,
-            case(
-                (HS.region_id.is_(None), HS.service_user),
-                else_=_service_user(Region.display_name, HS.unit_type),
-            ),
-        )
-        .select_from(HS)
-        .outerjoin(Region, Region.id == HS.region_id)
-        .where(*_history_in_month(month))
-    )
-    both = union_all(live, history).subquery()
-    unresolved = case((both.c.region_id.is_(None), both.c.name), else_=cast(null(), String))
-    per_user = (
-        select(func.max(both.c.name).label("name"), func.count().label("n"))
-        .group_by(both.c.region_id, both.c.unit_type, unresolved)
-        .cte("per_user")
-    )
-    rows = db.session.execute(
-        select(per_user.c.name, per_user.c.n)
-        .where(per_user.c.n == select(func.max(per_user.c.n)).scalar_subquery())
-        .order_by(per_user.c.name)
-    ).all()
-    return [(name, n) for name, n in rows], (rows[0][1] if rows else 0)
 
 
 # Breaches -------------------------------------------------------------------------------
@@ -338,7 +221,7 @@ def breaches_by_type(month: date) -> list[tuple[str, int]]:
 
 
 def breaches_by_pemda(month: date) -> list[tuple[str, int]]:
-    name = _service_user(Region.display_name, Breach.unit_type).label("name")
+    name = service_user_sql(Region.display_name, Breach.unit_type).label("name")
     n = func.count().label("n")
     return [
         (who, count)

@@ -85,21 +85,20 @@ class WindowForm(BaseSubForm):
         return ok
 
 
-class MemberForm(BaseSubForm):
-    """One member of the delegation."""
+class PersonRowForm(BaseSubForm):
+    """One person of a delegation row: name, title and whether it is the regional head.
+
+    Also the guest row of the attendance confirmation (app.attendance.forms).
+    """
 
     name = StringField(_l("Nama"), validators=[Optional(), Length(max=120)])
     title = StringField(_l("Jabatan"), validators=[Optional(), Length(max=160)])
-    email = StringField(
-        _l("Email"),
-        validators=[Optional(), Length(max=254), Email(message=_l("Alamat email tidak valid."))],
-    )
-    phone = StringField(_l("Telepon"), validators=[Optional(), PHONE])
     is_regional_head = BooleanField(_l("Kepala Daerah"))
+    texts = ("name", "title")  # a row with none of these filled and no tick is blank
 
     def is_blank(self) -> bool:
-        texts = (self.name, self.title, self.email, self.phone)
-        return not any((f.data or "").strip() for f in texts) and not self.is_regional_head.data
+        filled = any((self[name].data or "").strip() for name in self.texts)
+        return not filled and not self.is_regional_head.data
 
     def check_complete(self) -> bool:
         ok = not any(f.errors for f in self)
@@ -108,6 +107,17 @@ class MemberForm(BaseSubForm):
                 f.errors.append(str(_l("Wajib diisi.")))
                 ok = False
         return ok
+
+
+class MemberForm(PersonRowForm):
+    """One member of the delegation, with an email and a phone number."""
+
+    email = StringField(
+        _l("Email"),
+        validators=[Optional(), Length(max=254), Email(message=_l("Alamat email tidak valid."))],
+    )
+    phone = StringField(_l("Telepon"), validators=[Optional(), PHONE])
+    texts = ("name", "title", "email", "phone")
 
 
 class RequestForm(BaseForm):

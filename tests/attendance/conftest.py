@@ -1,40 +1,23 @@
-"""Fixtures of the attendance tests: users of three Pemda and DJPK, time frozen per test."""
+"""Fixtures of the attendance tests: time frozen per test, DJPK staff.
+
+The Pemda users (pemda, other_pemda, dprd_same_region) come from tests/people.py.
+"""
 
 import pytest
-import time_machine
 
-from app.auth.models import Role, UnitType
+from app.auth.models import Role
 from app.extensions import db
 from tests import factories
 from tests.attendance.helpers import BEFORE, INSIDE
+from tests.people import frozen_at
+
+frozen = frozen_at(BEFORE)
 
 
 @pytest.fixture
-def clock():
+def clock(frozen):
     """Time frozen when the session is scheduled; tests move it with clock.move_to(...)."""
-    with time_machine.travel(BEFORE, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def pemda(app, clock):
-    user = factories.pemda_user(factories.BREBES, name="Operator Brebes", email="operator@brebeskab.go.id")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def other_pemda(app, clock):
-    user = factories.pemda_user(factories.BALIKPAPAN, name="Operator Balikpapan")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def dprd_same_region(app, clock):
-    user = factories.pemda_user(factories.BREBES, UnitType.DPRD, name="Operator DPRD Brebes")
-    db.session.commit()
-    return user
+    return frozen
 
 
 @pytest.fixture

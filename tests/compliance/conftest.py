@@ -1,1 +1,1 @@
-from tests.compliance.helpers import coordinator, dprd, frozen, other, pemda  # noqa: F401
+from tests.compliance.helpers import dprd, frozen, other  # noqa: F401

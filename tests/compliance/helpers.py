@@ -7,16 +7,15 @@ import io
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 from sqlalchemy import select
 
-from app.auth.models import Role, UnitType
 from app.compliance.models import Breach, RecordedBy
 from app.core.clock import WIB
 from app.domain.booking_codes import new_code
 from app.domain.states import RequestState
 from app.extensions import db
 from tests import factories
+from tests.people import frozen_at
 from tests.requests.helpers import PDF, login_as, text_of  # noqa: F401  (re-exported)
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)
@@ -62,32 +61,13 @@ def all_breaches() -> list[Breach]:
     return list(db.session.scalars(select(Breach).order_by(Breach.id)))
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
+frozen = frozen_at(NOW)
 
 
 @pytest.fixture
-def coordinator(app, frozen):
-    user = factories.user(Role.COORDINATOR, name="Sri Koordinator")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def pemda(app, frozen):
-    user = factories.pemda_user(factories.BREBES, name="Operator Brebes", email="operator@brebeskab.go.id")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def dprd(app, frozen):
-    """The DPRD of the same region: another Pemda."""
-    user = factories.pemda_user(factories.BREBES, UnitType.DPRD, name="Operator DPRD Brebes")
-    db.session.commit()
-    return user
+def dprd(dprd_same_region):
+    """The DPRD of the same region: another Pemda (tests/people.py)."""
+    return dprd_same_region
 
 
 @pytest.fixture

@@ -20,7 +20,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
 from app.auth.models import Role, UnitType
 from app.compliance.models import Breach, RecordedBy
@@ -30,6 +29,7 @@ from app.extensions import db
 from app.history.models import HistorySession, ImportBatch
 from app.satisfaction.models import SatisfactionRating
 from tests import factories
+from tests.people import frozen_at
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2023, 5, 10, 9, 0, tzinfo=WIB)
@@ -37,17 +37,7 @@ APRIL = date(2023, 4, 1)
 JATENG = "33"
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def coordinator(app, frozen):
-    user = factories.user(Role.COORDINATOR, name="Koordinator DJPK")
-    db.session.commit()
-    return user
+frozen = frozen_at(NOW)
 
 
 @pytest.fixture

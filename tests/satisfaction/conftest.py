@@ -1,40 +1,25 @@
-"""Held sessions to rate: time frozen on a known day, a Pemda, a coordinator, narasumber."""
+"""Held sessions to rate: time frozen on a known day, narasumber.
+
+The people (pemda, coordinator, dprd_same_region) come from tests/people.py.
+"""
 
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 
-from app.auth.models import Role, UnitType
 from app.domain.states import RequestState
 from app.extensions import db
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment
 from tests import factories
+from tests.people import frozen_at
 from tests.scheduling import factories as sched
 
 WIB = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=WIB)
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def pemda(app, frozen):
-    user = factories.pemda_user(factories.BREBES, name="Operator Brebes", email="operator@brebeskab.go.id")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def coordinator(app, frozen):
-    user = factories.user(Role.COORDINATOR, name="Koordinator DJPK")
-    db.session.commit()
-    return user
+frozen = frozen_at(NOW)
 
 
 @pytest.fixture
@@ -68,10 +53,3 @@ def person(app, frozen):
     profile = sched.narasumber("Dr. Rina Narasumber")
     db.session.commit()
     return profile
-
-
-@pytest.fixture
-def dprd_same_region(app, frozen):
-    user = factories.pemda_user(factories.BREBES, UnitType.DPRD, name="Operator DPRD Brebes")
-    db.session.commit()
-    return user

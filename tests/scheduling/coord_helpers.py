@@ -1,5 +1,7 @@
 """Fixtures and row builders of the coordinator-page tests (queue, decisions, calendar).
 
+The people (coordinator, pemda) come from tests/people.py; they use the `frozen` fixture here.
+
 Time is frozen on Tuesday 1 December 2026, 09:00 WIB (tests.requests.helpers.NOW): an FTF
 request may then ask for Tuesday 8 December on, a VC request for Thursday 3 December on.
 """
@@ -7,7 +9,6 @@ request may then ask for Tuesday 8 December on, a VC request for Thursday 3 Dece
 from datetime import datetime, timedelta
 
 import pytest
-import time_machine
 
 from app.auth.models import Role
 from app.catalog.models import NarasumberProfile
@@ -17,6 +18,7 @@ from app.domain.states import RequestState
 from app.extensions import db
 from app.scheduling.models import NarasumberAssignment, RoomBooking
 from tests import factories
+from tests.people import frozen_at
 from tests.requests.helpers import NOW, login_as, text_of  # noqa: F401  (re-exported)
 
 WEEKDAYS = {str(d): [["08:00", "16:00"]] for d in range(5)}
@@ -89,24 +91,7 @@ def booked(
     return req
 
 
-@pytest.fixture
-def frozen():
-    with time_machine.travel(NOW, tick=False) as traveller:
-        yield traveller
-
-
-@pytest.fixture
-def coordinator(app, frozen):
-    user = factories.user(Role.COORDINATOR, name="Sri Wahyuni")
-    db.session.commit()
-    return user
-
-
-@pytest.fixture
-def pemda(app, frozen):
-    user = factories.pemda_user(factories.BREBES, name="Operator Brebes", email="operator@brebeskab.go.id")
-    db.session.commit()
-    return user
+frozen = frozen_at(NOW)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from tests import factories
 from tests.scheduling import coord_helpers as h
 from tests.scheduling.coord_helpers import booked, login_as, narasumber, request_at, text_of, wib
 
-coordinator, pemda, frozen, dau, dbh = h.coordinator, h.pemda, h.frozen, h.dau, h.dbh
+frozen, dau, dbh = h.frozen, h.dau, h.dbh
 S = RequestState
 
 

@@ -20,7 +20,7 @@ from tests import factories
 from tests.scheduling import coord_helpers as h
 from tests.scheduling.coord_helpers import booked, login_as, narasumber, request_at, text_of, wib
 
-coordinator, pemda, outsider, frozen, dau, dbh = h.coordinator, h.pemda, h.outsider, h.frozen, h.dau, h.dbh
+outsider, frozen, dau, dbh = h.outsider, h.frozen, h.dau, h.dbh
 S = RequestState
 POST_ENDPOINTS = [
     "scheduling.approve",

@@ -12,7 +12,7 @@ from tests.scheduling import coord_helpers as h
 from tests.scheduling.coord_helpers import login_as, request_at, text_of
 
 # Fixtures shared by the coordinator-page tests.
-coordinator, pemda, outsider, frozen, dau, dbh = h.coordinator, h.pemda, h.outsider, h.frozen, h.dau, h.dbh
+outsider, frozen, dau, dbh = h.outsider, h.frozen, h.dau, h.dbh
 
 S = RequestState
 GET_ENDPOINTS = ["scheduling.queue", "scheduling.calendar"]

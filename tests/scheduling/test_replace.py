@@ -9,7 +9,7 @@ from app.scheduling.models import AssignmentStatus
 from tests.scheduling import coord_helpers as h
 from tests.scheduling.coord_helpers import booked, login_as, narasumber, wib
 
-coordinator, pemda, outsider, frozen, dau = h.coordinator, h.pemda, h.outsider, h.frozen, h.dau
+outsider, frozen, dau = h.outsider, h.frozen, h.dau
 
 
 @pytest.fixture
