@@ -6,9 +6,6 @@ Demo requests are placed relative to today (future sessions for open requests, p
 for held and no-show) and reach their state through the domain's transition table.
 """
 
-import hashlib
-import os
-import uuid
 from datetime import UTC, datetime, time, timedelta
 
 import click
@@ -17,6 +14,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from app import seed_data as data
+from app import seed_files
 from app.auth.models import Role, UnitType, User
 from app.auth.passwords import hash_password
 from app.catalog.models import NarasumberProfile, Room, Topic
@@ -28,7 +26,7 @@ from app.extensions import db
 from app.policy.services import ensure_default_policy, policy_in_force, work_calendar
 from app.regions.models import Region
 from app.regions.services import load_regions
-from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
+from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBooking
 from app.seed_activity import seed_activity
 
@@ -203,7 +201,7 @@ def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: li
     db.session.add(req)
     db.session.flush()
     if mode == Mode.FTF:
-        _letter(req, owner, submitted)
+        seed_files.letter(req, owner, submitted)
     audit.record("request.submit", req, actor=owner, at=submitted, after={"state": req.state, "mode": mode})
     for i, name in enumerate(spec["path"]):
         action = Action(name)
@@ -273,52 +271,3 @@ def _release(req: ConsultationRequest) -> None:
         row.active = False
         if isinstance(row, NarasumberAssignment):
             row.status = AssignmentStatus.RELEASED
-
-
-def _letter(req: ConsultationRequest, owner: User, submitted: datetime) -> None:
-    content = demo_pdf(f"Surat Permintaan Konsultasi {req.service_user_name}")
-    stored = f"{uuid.uuid4().hex}.pdf"
-    folder = os.path.join(current_app.config["UPLOAD_DIR"], "letters")
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored), "wb") as fh:
-        fh.write(content)
-    signatory = "Sekretaris DPRD" if req.unit_type == UnitType.DPRD else "Sekretaris Daerah"
-    db.session.add(
-        RequestLetter(
-            request_id=req.id,
-            number=f"005/{100 + req.id}/{submitted.astimezone(WIB):%Y}",
-            letter_date=(submitted.astimezone(WIB) - timedelta(days=1)).date(),
-            signatory=signatory,
-            addressee=data.LETTER_ADDRESSEE,
-            original_filename="surat-permintaan-konsultasi.pdf",
-            stored_name=stored,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
-            uploaded_at=submitted,
-            uploaded_by_id=owner.id,
-        )
-    )
-
-
-def demo_pdf(title: str) -> bytes:
-    """A minimal valid one-page PDF showing `title` (ASCII), with a correct xref table."""
-    text = title.encode("ascii", "replace").replace(b"\\", b"").replace(b"(", b"").replace(b")", b"")
-    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)

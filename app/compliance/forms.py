@@ -73,3 +73,14 @@ class VoidForm(BaseForm):
             Length(max=1000, message=_l("Alasan maksimal 1000 karakter.")),
         ],
     )
+
+
+class RestoreForm(BaseForm):
+    reason = TextAreaField(
+        _l("Alasan pemulihan"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Tuliskan alasan pemulihan pelanggaran.")),
+            Length(max=1000, message=_l("Alasan maksimal 1000 karakter.")),
+        ],
+    )

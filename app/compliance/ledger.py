@@ -20,7 +20,7 @@ from app.auth.models import Role, UnitType, User
 from app.compliance import evidence as files
 from app.compliance import queries
 from app.compliance.models import Breach, RecordedBy
-from app.compliance.services import record_breach, request_key, void_breach
+from app.compliance.services import record_breach, request_key, restore_breach, void_breach
 from app.core import audit
 from app.core.clock import now_utc
 from app.domain import booking_codes
@@ -142,6 +142,17 @@ def void_by_hand(actor: User, breach: Breach, reason: str | None) -> Breach:
     if breach.voided:
         raise BreachRefused(_("Pelanggaran ini sudah dibatalkan."), "reason")
     return void_breach(breach, reason=reason, actor=actor)
+
+
+def restore_by_hand(actor: User, breach: Breach, reason: str | None) -> Breach:
+    """Undo a void (a mistaken one): the breach counts again; the reason is audited."""
+    _require_coordinator(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise BreachRefused(_("Tuliskan alasan pemulihan pelanggaran."), "reason")
+    if not breach.voided:
+        raise BreachRefused(_("Pelanggaran ini tidak dibatalkan."), "reason")
+    return restore_breach(breach, actor=actor, at=now_utc(), reason=reason)
 
 
 # Late cancellation -------------------------------------------------------------------------

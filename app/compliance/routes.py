@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from app.auth.forms import region_groups
 from app.auth.models import Role
 from app.compliance import bp, evidence, ledger, queries
-from app.compliance.forms import LedgerFilterForm, RecordForm, VoidForm
+from app.compliance.forms import LedgerFilterForm, RecordForm, RestoreForm, VoidForm
 from app.compliance.labels import template_helpers
 from app.compliance.models import Breach
 from app.core.access import coordinator_required, owns, pemda_required
@@ -153,22 +153,40 @@ def record():
 @bp.route("/koordinator/pelanggaran/<int:breach_id>/batalkan", methods=["POST"])
 @coordinator_required
 def void(breach_id: int):
+    return _with_reason(
+        breach_id,
+        VoidForm,
+        ledger.void_by_hand,
+        _("Pelanggaran telah dibatalkan; catatannya tetap tersimpan."),
+    )
+
+
+@bp.route("/koordinator/pelanggaran/<int:breach_id>/pulihkan", methods=["POST"])
+@coordinator_required
+def restore(breach_id: int):
+    return _with_reason(
+        breach_id, RestoreForm, ledger.restore_by_hand, _("Pembatalan dicabut; pelanggaran kembali dihitung.")
+    )
+
+
+def _with_reason(breach_id: int, form_class, action, done: str):
+    """Void or restore a breach by hand: a reason is required, the row is kept."""
     breach = db.session.get(Breach, breach_id)
     if breach is None:
         abort(404)
-    form = VoidForm()
+    form = form_class()
     if not form.validate():
         for message in form.reason.errors or form.errors.get("csrf_token", []):
             flash(message, "error")
         return redirect(request.referrer or url_for("compliance.ledger_page"))
     try:
-        ledger.void_by_hand(current_user, breach, form.reason.data)
+        action(current_user, breach, form.reason.data)
     except ledger.BreachRefused as exc:
         db.session.rollback()
         flash(exc.message, "error")
     else:
         _commit()
-        flash(_("Pelanggaran telah dibatalkan; catatannya tetap tersimpan."), "success")
+        flash(done, "success")
     return redirect(url_for("compliance.ledger_page", voided="y", _anchor=f"pelanggaran-{breach.id}"))
 
 

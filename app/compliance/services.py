@@ -94,18 +94,33 @@ def record_breach(
     return breach, True
 
 
+def restore_breach(
+    breach: Breach,
+    *,
+    actor: User | None,
+    at: datetime,
+    evidence: dict | None = None,
+    reason: str | None = None,
+) -> Breach:
+    """Clear the void of `breach` (it counts again), audited with the void it undoes."""
+    evidence = breach.evidence if evidence is None else evidence
+    after = {"evidence": evidence} | ({"reason": reason} if reason else {})
+    audit.record(
+        "breach.restore",
+        breach,
+        actor=actor,
+        before={"void_reason": breach.void_reason, "evidence": breach.evidence},
+        after=after,
+        at=at,
+    )
+    breach.voided_at = breach.voided_by_id = breach.void_reason = None
+    breach.evidence = evidence
+    return breach
+
+
 def _refresh(breach: Breach, evidence: dict, actor: User | None, at: datetime) -> None:
     if breach.voided:
-        audit.record(
-            "breach.restore",
-            breach,
-            actor=actor,
-            before={"void_reason": breach.void_reason, "evidence": breach.evidence},
-            after={"evidence": evidence},
-            at=at,
-        )
-        breach.voided_at = breach.voided_by_id = breach.void_reason = None
-        breach.evidence = evidence
+        restore_breach(breach, actor=actor, at=at, evidence=evidence)
     elif breach.evidence != evidence:
         audit.record(
             "breach.evidence",

@@ -6,7 +6,7 @@ import os
 from flask import current_app
 from sqlalchemy import select
 
-from app.compliance import evidence
+from app.compliance import evidence, queries
 from app.core.audit import AuditLog
 from app.extensions import db
 from app.outbox.models import OutboxMessage
@@ -158,6 +158,25 @@ def test_void_needs_a_reason_and_keeps_the_row(client, coordinator, pemda):
     page = text_of(client.get(response.headers["Location"]))
     assert "<s>Jumlah tamu melebihi batas</s>" in page and "Dibatalkan: Salah Pemda" in page
     assert "<s>" not in text_of(client.get("/koordinator/pelanggaran"))  # hidden unless asked for
+
+
+def test_a_void_is_undone_with_a_reason_and_the_breach_counts_again(client, coordinator, pemda):
+    b = breach(pemda, voided=True)
+    db.session.commit()
+    login_as(client, coordinator)
+    assert "Cabut pembatalan" in text_of(client.get("/koordinator/pelanggaran?voided=y"))
+    client.post(f"/koordinator/pelanggaran/{b.id}/pulihkan", data={"reason": ""})
+    assert all_breaches()[0].voided_at is not None  # no reason, no restore
+    response = client.post(f"/koordinator/pelanggaran/{b.id}/pulihkan", data={"reason": "Dibatalkan keliru"})
+    assert response.status_code == 302
+    (row,) = all_breaches()
+    assert row.voided_at is None and row.void_reason is None
+    entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "breach.restore")).one()
+    assert entry.actor_id == coordinator.id and entry.after["reason"] == "Dibatalkan keliru"
+    assert sum(queries.profile(pemda.region_id, pemda.unit_type, NOW).values()) == 1
+    again = client.post(f"/koordinator/pelanggaran/{b.id}/pulihkan", data={"reason": "Lagi"})
+    assert "tidak dibatalkan" in text_of(client.get(again.headers["Location"]))
+    assert client.post("/koordinator/pelanggaran/999999/pulihkan", data={"reason": "x"}).status_code == 404
 
 
 def test_filters_and_counts_per_type(client, coordinator, pemda, dprd, other):
