@@ -64,23 +64,20 @@ class RecordForm(BaseForm):
         self.type_code.choices = _type_choices(_l("— pilih jenis —"))
 
 
-class VoidForm(BaseForm):
-    reason = TextAreaField(
-        _l("Alasan pembatalan"),
+def _reason_field(label, required_message) -> TextAreaField:
+    return TextAreaField(
+        label,
         filters=[_strip],
         validators=[
-            DataRequired(message=_l("Tuliskan alasan pembatalan pelanggaran.")),
+            DataRequired(message=required_message),
             Length(max=1000, message=_l("Alasan maksimal 1000 karakter.")),
         ],
     )
+
+
+class VoidForm(BaseForm):
+    reason = _reason_field(_l("Alasan pembatalan"), _l("Tuliskan alasan pembatalan pelanggaran."))
 
 
 class RestoreForm(BaseForm):
-    reason = TextAreaField(
-        _l("Alasan pemulihan"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Tuliskan alasan pemulihan pelanggaran.")),
-            Length(max=1000, message=_l("Alasan maksimal 1000 karakter.")),
-        ],
-    )
+    reason = _reason_field(_l("Alasan pemulihan"), _l("Tuliskan alasan pemulihan pelanggaran."))

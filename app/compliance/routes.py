@@ -98,18 +98,7 @@ def ledger_page():
         total=sum(counts.values()),
         pagination=queries.ledger_page(filters, request.args.get("page", 1, type=int)),
         void_form=VoidForm(formdata=None),
-        args_with=_args_with,
     )
-
-
-def _args_with(**changes) -> str:
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for(request.endpoint, **args)
 
 
 @bp.route("/koordinator/pelanggaran/catat", methods=["GET", "POST"])

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_babel import get_locale
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
@@ -79,7 +79,19 @@ def fmt_range(start: datetime | None, end: datetime | None, zone: str = "Asia/Ja
     return text
 
 
+def args_with(**changes) -> str:
+    """This page's URL with some query arguments changed (None removes one); back to page 1."""
+    args = {k: v for k, v in request.args.items() if k != "page"}
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["args_with"] = args_with
     app.jinja_env.filters.update(
         date_id=fmt_date,
         time_zone=fmt_time,

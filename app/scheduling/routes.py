@@ -6,7 +6,7 @@ show the review page again through render_detail() when a form is refused.
 from datetime import date
 
 from babel.dates import format_time
-from flask import abort, render_template, request, url_for
+from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -104,19 +104,7 @@ def queue():
         open_count=counts[RequestState.SUBMITTED] + counts[RequestState.CHANGES_REQUESTED],
         total_count=sum(counts.values()),
         age=lambda req: worklist.age_text(req.submitted_at, now),
-        args_with=_args_with,
     )
-
-
-def _args_with(**changes) -> str:
-    """This page's URL with some query arguments changed (None removes one); back to page 1."""
-    args = {k: v for k, v in request.args.items() if k != "page"}
-    for key, value in changes.items():
-        if value is None:
-            args.pop(key, None)
-        else:
-            args[key] = value
-    return url_for(request.endpoint, **args)
 
 
 # A request ---------------------------------------------------------------------------------
@@ -249,7 +237,7 @@ def calendar():
     narasumber_id = int(form.narasumber.data) if form.narasumber.data and not form.narasumber.errors else None
     room_id = int(form.room.data) if form.room.data and not form.room.errors else None
     cal = calendar_view.build(view, anchor, narasumber_id=narasumber_id, room_id=room_id)
-    return render_template("scheduling/calendar.html", cal=cal, form=form, today=today, args_with=_args_with)
+    return render_template("scheduling/calendar.html", cal=cal, form=form, today=today)
 
 
 def replacement_options(req: ConsultationRequest, now) -> list:
