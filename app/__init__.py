@@ -129,6 +129,15 @@ def register_request_hooks(app: Flask) -> None:
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         refresh()
 
+    @app.before_request
+    def refuse_nul_bytes() -> None:
+        # PostgreSQL refuses NUL in text (a DataError, so a 500): such input is a bad request.
+        from flask import abort
+
+        for values in (request.args, request.form):
+            if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+                abort(400)
+
 
 def register_errorhandlers(app: Flask) -> None:
     from flask_babel import gettext as _

@@ -18,7 +18,7 @@ from app.auth.models import User
 from app.core import audit
 from app.core.access import owns
 from app.core.clock import now_utc
-from app.core.db_setup import lock_for_write
+from app.core.db_setup import lock_row
 from app.core.mail import drop_queued, queue_email, send_queued
 from app.core.templating import fmt_both
 from app.domain import attendance as rules
@@ -131,12 +131,16 @@ def confirm(
         raise ConfirmRefused(form.problems())
 
     # One writer at a time: a coordinator's cancellation or a second confirmation waits.
-    lock_for_write(db.session)
-    db.session.refresh(req, with_for_update=True)
+    lock_row(db.session, req)
     conf = req.confirmation
     if conf is not None:
         db.session.refresh(conf)
     new_state = transition(req.state, Action.CONFIRM)
+    # Checked again under the lock: a reschedule or the deadline job may have come first.
+    window = window_of(req, now)
+    refusal = closed_message(req, window, now)
+    if refusal:
+        raise ConfirmRefused([refusal])
     current = conf.version if conf is not None else 0
     if form.posted_version() != current:
         raise ConfirmRefused(

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from app.checkin.models import Visit
 from app.checkin.queries import visits_on
 from app.core.clock import WIB
+from app.core.exports import safe_row
 
 
 def _hm(value) -> str:
@@ -52,7 +53,11 @@ def rows(visit: Visit) -> list[list[str]]:
     ]
     head = "" if visit.regional_head_present is None else _yes(visit.regional_head_present)
     by = visit.checked_in_by.name if visit.checked_in_by else ""
-    return [[*common, g.name, g.title or "", _yes(g.on_list), head, by] for g in visit.guests if g.present]
+    return [
+        safe_row([*common, g.name, g.title or "", _yes(g.on_list), head, by])
+        for g in visit.guests
+        if g.present
+    ]
 
 
 def visitor_log_csv(day: date) -> str:

@@ -5,10 +5,11 @@ parse_guests() rather than declared: `present` (the ticked row numbers of the li
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectChoice, TextAreaField, TimeField
+from wtforms import HiddenField, RadioField, SelectChoice, TextAreaField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.checkin.services import GuestRow
+from app.core import once
 from app.core.clock import WIB
 from app.core.forms import BaseForm
 from app.extensions import db
@@ -63,6 +64,7 @@ class WalkInForm(_ArrivalFields):
     region_id = region_field(_l("Pilih daerah asal delegasi."))
     unit_type = unit_type_field()
     note = TextAreaField(_l("Catatan"), validators=[Optional(), Length(max=1000)])
+    token = HiddenField(default=once.new_token)  # a double click records one visit
 
     def validate_region_id(self, field):
         if field.data is None or db.session.get(Region, field.data) is None:

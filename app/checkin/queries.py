@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 from app.checkin.models import Visit
 from app.compliance.models import Breach
 from app.core.clock import WIB
+from app.core.search import ESCAPE, contains
 from app.domain.booking_codes import normalize
 from app.domain.policy import Mode
 from app.domain.states import RequestState
@@ -48,8 +49,10 @@ def sessions_on(day: date, name: str | None = None) -> list[ConsultationRequest]
         .order_by(R.scheduled_start, R.id)
     )
     if name:
-        pattern = f"%{name.strip()}%"
-        query = query.where(or_(Region.display_name.ilike(pattern), Region.name.ilike(pattern)))
+        pattern = contains(name.strip())
+        query = query.where(
+            or_(Region.display_name.ilike(pattern, escape=ESCAPE), Region.name.ilike(pattern, escape=ESCAPE))
+        )
     return list(db.session.scalars(query))
 
 

@@ -19,6 +19,7 @@ from app.checkin.models import Visit
 from app.compliance import services as compliance
 from app.compliance.labels import template_helpers as breach_helpers
 from app.compliance.models import Breach
+from app.core import once
 from app.core.access import coordinator_required, roles_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued, send_queued
@@ -166,17 +167,24 @@ def walk_in():
         elif arrived_at > now.replace(second=59):
             form.arrival_time.errors = [_("Waktu kedatangan tidak boleh di masa depan.")]
         else:
-            visit, _breaches = services.walk_in(
-                region_id=form.region_id.data,
-                unit_type=form.unit_type.data,
-                guests=guests,
-                regional_head_present=form.head_present(),
-                arrived_at=arrived_at,
-                actor=current_user,
-                note=form.note.data,
-                now=now,
-            )
-            db.session.commit()
+            try:
+                visit, _breaches = services.walk_in(
+                    region_id=form.region_id.data,
+                    unit_type=form.unit_type.data,
+                    guests=guests,
+                    regional_head_present=form.head_present(),
+                    arrived_at=arrived_at,
+                    actor=current_user,
+                    note=form.note.data,
+                    now=now,
+                    token=form.token.data,
+                )
+                db.session.commit()
+            except (once.AlreadyDone, IntegrityError):
+                db.session.rollback()
+                drop_queued()
+                flash(_("Kunjungan ini sudah dicatat (formulir yang sama dikirim dua kali)."), "info")
+                return redirect(url_for("checkin.today"))
             send_queued()
             flash(
                 _("Kunjungan tanpa jadwal dari %(who)s telah dicatat.", who=visit.service_user_name),
@@ -276,7 +284,12 @@ def record_no_show(request_id: int):
         for error in form.reason.errors:
             flash(error, "error")
         return back
-    services.mark_no_show(req, actor=current_user, reason=form.reason.data.strip())
+    try:
+        services.mark_no_show(req, actor=current_user, reason=form.reason.data.strip())
+    except IllegalTransition:  # recorded a moment ago (a double click, another coordinator)
+        db.session.rollback()
+        flash(_("Sesi ini tidak dapat dicatat tidak hadir."), "error")
+        return back
     db.session.commit()
     send_queued()
     flash(_("Sesi %(ref)s dicatat tidak hadir.", ref=req.reference), "success")

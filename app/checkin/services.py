@@ -17,8 +17,9 @@ from app.checkin.emails import queue_arrived
 from app.checkin.models import Visit, VisitGuest
 from app.compliance import services as compliance
 from app.compliance.models import RecordedBy
-from app.core import audit
+from app.core import audit, once
 from app.core.clock import WIB, now_utc
+from app.core.db_setup import lock_row
 from app.domain.breaches import BreachType
 from app.domain.checkin import DESK_TYPES, Arrival, arrival_limits, evaluate
 from app.domain.policy import Mode
@@ -169,6 +170,10 @@ def check_in(
     """Check the delegation in, or correct its visit; (visit, created now, live breaches)."""
     _require_desk(actor)
     now = now or now_utc()
+    # One writer per session at a time: another desk, the no-show job, a coordinator's cancel.
+    lock_row(db.session, req)
+    if req.visit is not None:
+        db.session.refresh(req.visit)
     reason = refusal(req, now)
     if reason:
         raise DeskRefused(reason)
@@ -221,10 +226,13 @@ def walk_in(
     actor: User,
     note: str | None = None,
     now: datetime | None = None,
+    token: str | None = None,
 ) -> tuple[Visit, list]:
-    """A delegation with no booking: a visit of the Pemda picked at the desk, no session."""
+    """A delegation with no booking: a visit of the Pemda picked at the desk, no session.
+    `token`: the form's one-time token; a second submit raises app.core.once.AlreadyDone."""
     _require_desk(actor)
     now = now or now_utc()
+    once.claim_form("walk-in", token)
     visit = Visit(
         request=None,
         region_id=region_id,
@@ -259,6 +267,7 @@ def mark_no_show(
 ) -> None:
     """NO_SHOW plus a no_show breach (once per session), audited; the Pemda is emailed."""
     now = now or now_utc()
+    lock_row(db.session, req)
     old = req.state
     req.state = transition(req.state, Action.MARK_NO_SHOW)
     req.updated_at = now

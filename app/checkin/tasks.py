@@ -20,6 +20,7 @@ from app.checkin.models import Visit
 from app.checkin.services import mark_no_show
 from app.core import audit
 from app.core.clock import now_utc
+from app.core.db_setup import lock_row
 from app.core.mail import drop_queued, send_queued
 from app.domain.policy import Mode
 from app.domain.states import ACTIVE_SESSION_STATES, Action, transition
@@ -66,6 +67,7 @@ def mark_no_shows(now: datetime | None = None) -> dict:
     for request_id in due_ids(now):
         req = db.session.get(ConsultationRequest, request_id)
         try:
+            lock_row(db.session, req)  # a check-in at this moment waits, or wins first
             outcome = _settle(req, now)
             db.session.commit()
         except IntegrityError:
@@ -78,7 +80,7 @@ def mark_no_shows(now: datetime | None = None) -> dict:
             drop_queued()
             log.exception("could not settle session %s", request_id)
             continue
+        send_queued()
         if outcome:
             done[outcome] += 1
-    send_queued()
     return done

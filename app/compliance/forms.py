@@ -2,9 +2,10 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
+from app.core import once
 from app.core.forms import BaseForm
 from app.domain.breaches import CATALOGUE
 from app.regions.forms import region_field, unit_type_field
@@ -58,6 +59,7 @@ class RecordForm(BaseForm):
         ],
     )
     evidence_file = FileField(_l("Berkas bukti (PDF, JPEG, atau PNG; opsional)"))
+    token = HiddenField(default=once.new_token)  # a double click records one breach
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,7 +21,7 @@ from app.compliance import evidence as files
 from app.compliance import queries
 from app.compliance.models import Breach, RecordedBy
 from app.compliance.services import record_breach, request_key, restore_breach, void_breach
-from app.core import audit
+from app.core import audit, once
 from app.core.clock import now_utc
 from app.domain import booking_codes
 from app.domain.attendance import confirmation_deadline
@@ -76,6 +76,7 @@ class ManualBreach:
     session: str | None
     note: str
     upload: object = None
+    token: str | None = None  # the form's one-time token (app.core.once)
 
 
 def record_by_hand(actor: User, entry: ManualBreach, now: datetime | None = None) -> Breach:
@@ -105,6 +106,7 @@ def record_by_hand(actor: User, entry: ManualBreach, now: datetime | None = None
             checked = files.check(entry.upload)
         except files.EvidenceRejected as exc:
             raise BreachRefused(str(exc), "evidence_file") from exc
+    once.claim_form("breach", entry.token)  # raises once.AlreadyDone on a second submit
     breach, _created = record_breach(
         entry.type_code,
         region_id=region.id,

@@ -15,7 +15,9 @@ from sqlalchemy.orm import selectinload
 from app.auth.models import UnitType
 from app.compliance.models import Breach
 from app.core.clock import WIB
+from app.core.search import ESCAPE, contains
 from app.domain.breaches import CATALOGUE, BreachType
+from app.domain.months import parse_month
 from app.domain.policy import Mode, PolicyValues
 from app.domain.states import Action, allowed
 from app.extensions import db
@@ -24,7 +26,6 @@ from app.requests.models import ConsultationRequest
 
 PER_PAGE = 50
 PROFILE_MONTHS = 12
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def months_before(now: datetime, months: int) -> datetime:
@@ -40,15 +41,14 @@ def _leap(year: int) -> bool:
 
 
 def month_bounds(text: str | None) -> tuple[datetime, datetime] | None:
-    """ "2026-12" -> the WIB month as [start, end) in aware datetimes; None when not a month."""
-    found = _MONTH.match((text or "").strip())
-    if not found:
+    """ "2026-12" -> the WIB month as [start, end) in aware datetimes; None when not a month
+    (app.domain.months: years 2000 to 9998)."""
+    try:
+        first = parse_month(text)
+    except ValueError:
         return None
-    year, month = int(found[1]), int(found[2])
-    if not 1 <= month <= 12 or year < 2000:
-        return None
-    start = datetime.combine(date(year, month, 1), time(0), tzinfo=WIB)
-    nxt = date(year + month // 12, month % 12 + 1, 1)
+    start = datetime.combine(first, time(0), tzinfo=WIB)
+    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return start, datetime.combine(nxt, time(0), tzinfo=WIB)
 
 
@@ -73,9 +73,12 @@ def _conditions(f: LedgerFilters, *, with_type: bool = True) -> list:
             conds.append(Breach.unit_type == UnitType.DPRD)
             text = re.sub(r"\(?\bdprd\b\)?", "", text, flags=re.IGNORECASE).strip()
         if text:
-            pattern = f"%{text}%"
+            pattern = contains(text)
             matching = select(Region.id).where(
-                or_(Region.display_name.ilike(pattern), Region.name.ilike(pattern))
+                or_(
+                    Region.display_name.ilike(pattern, escape=ESCAPE),
+                    Region.name.ilike(pattern, escape=ESCAPE),
+                )
             )
             conds.append(Breach.region_id.in_(matching))
     bounds = month_bounds(f.month)

@@ -9,6 +9,7 @@ import os
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.forms import region_groups
 from app.auth.models import Role
@@ -16,8 +17,10 @@ from app.compliance import bp, evidence, ledger, queries
 from app.compliance.forms import LedgerFilterForm, RecordForm, RestoreForm, VoidForm
 from app.compliance.labels import template_helpers
 from app.compliance.models import Breach
+from app.core import once
 from app.core.access import coordinator_required, owns, pemda_required
 from app.core.clock import now_utc
+from app.core.db_setup import lock_row
 from app.core.mail import drop_queued, send_queued
 from app.domain.breaches import label as breach_label
 from app.extensions import db
@@ -113,9 +116,16 @@ def record():
             session=form.session.data,
             note=form.note.data,
             upload=form.evidence_file.data,
+            token=form.token.data,
         )
         try:
             breach = ledger.record_by_hand(current_user, entry)
+        except (once.AlreadyDone, IntegrityError):
+            db.session.rollback()
+            drop_queued()
+            evidence.discard_unfinished()
+            flash(_("Pelanggaran ini sudah dicatat (formulir yang sama dikirim dua kali)."), "info")
+            return redirect(url_for("compliance.ledger_page"))
         except ledger.BreachRefused as exc:
             db.session.rollback()
             drop_queued()
@@ -163,11 +173,12 @@ def _with_reason(breach_id: int, form_class, action, done: str):
     breach = db.session.get(Breach, breach_id)
     if breach is None:
         abort(404)
+    lock_row(db.session, breach)  # two coordinators at once: the second sees the first's change
     form = form_class()
     if not form.validate():
         for message in form.reason.errors or form.errors.get("csrf_token", []):
             flash(message, "error")
-        return redirect(request.referrer or url_for("compliance.ledger_page"))
+        return redirect(url_for("compliance.ledger_page", voided="y"))
     try:
         action(current_user, breach, form.reason.data)
     except ledger.BreachRefused as exc:

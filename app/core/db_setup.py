@@ -37,3 +37,11 @@ def lock_for_write(session) -> None:
     raw = connection.connection.driver_connection
     if not raw.in_transaction:
         raw.execute("BEGIN IMMEDIATE")
+
+
+def lock_row(session, obj) -> None:
+    """Take the write lock (SQLite) and re-read `obj` locked FOR UPDATE (PostgreSQL): a second
+    request or job changing the same row waits, then sees this one's change. Relationships
+    are re-read on their next use."""
+    lock_for_write(session)
+    session.refresh(obj, with_for_update=True)

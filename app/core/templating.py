@@ -80,8 +80,9 @@ def fmt_range(start: datetime | None, end: datetime | None, zone: str = "Asia/Ja
 
 
 def args_with(**changes) -> str:
-    """This page's URL with some query arguments changed (None removes one); back to page 1."""
-    args = {k: v for k, v in request.args.items() if k != "page"}
+    """This page's URL with some query arguments changed (None removes one); back to page 1.
+    Keys starting with "_" (url_for's own: _method, _external, ...) are dropped."""
+    args = {k: v for k, v in request.args.items() if k != "page" and not k.startswith("_")}
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

@@ -6,7 +6,7 @@ start from the same MonthlyReport.
 from dataclasses import dataclass, field
 from datetime import date
 
-from app.domain import report_text
+from app.domain import months, report_text
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.reports import queries, tables, text
@@ -133,14 +133,8 @@ def _section_json(section: ModeSection) -> dict:
 
 
 def parse_month(raw: str) -> date:
-    """ "2023-04" -> date(2023, 4, 1); ValueError for anything else."""
-    parts = raw.strip().split("-") if raw else []
-    if len(parts) != 2 or len(parts[0]) != 4 or len(parts[1]) not in (1, 2):
-        raise ValueError(f"not a month (YYYY-MM): {raw!r}")
-    year, month = int(parts[0]), int(parts[1])
-    if not 1900 <= year <= 9999:
-        raise ValueError(f"not a month (YYYY-MM): {raw!r}")
-    return date(year, month, 1)
+    """ "2023-04" -> date(2023, 4, 1); ValueError for anything else (app.domain.months)."""
+    return months.parse_month(raw)
 
 
 def build_report(month: date) -> MonthlyReport:

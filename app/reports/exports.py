@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.core.exports import safe_cell, safe_row
 from app.domain.report_text import format_decimal, month_year
 from app.reports.build import ModeSection, MonthlyReport
 
@@ -45,12 +46,12 @@ def to_csv(report: MonthlyReport) -> str:
     for section in report.sections:
         w.writerow([])
         w.writerow([section.label, section.count])
-        w.writerow(["Topik terbanyak", ", ".join(section.top_topics) or "-"])
+        w.writerow(["Topik terbanyak", safe_cell(", ".join(section.top_topics)) or "-"])
         w.writerow(["Dibatalkan", section.cancelled])
         w.writerow(["Tidak hadir", section.no_show])
         w.writerow(_section_head(section))
         for no, who, day, topics in _session_rows(section):
-            w.writerow([no, who, day.isoformat(), topics])
+            w.writerow(safe_row([no, who, day.isoformat(), topics]))
     w.writerow([])
     w.writerow(["Tren 6 bulan"])
     w.writerow(["Bulan", "Video Conference", "Tatap Muka"])
@@ -64,11 +65,11 @@ def to_csv(report: MonthlyReport) -> str:
     w.writerow([])
     w.writerow(["Pemda", "Jumlah Pelanggaran"])
     for who, n in report.breaches.by_pemda:
-        w.writerow([who, n])
+        w.writerow([safe_cell(who), n])
     w.writerow([])
     w.writerow(["Pengguna Layanan Terbanyak", "Jumlah Konsultasi"])
     for who, n in report.top_service_users:
-        w.writerow([who, n])
+        w.writerow([safe_cell(who), n])
     w.writerow([])
     s = report.satisfaction
     w.writerow(["Kepuasan", "Jumlah Penilaian", "Pelayanan", "Substansi Jawaban"])
@@ -76,7 +77,7 @@ def to_csv(report: MonthlyReport) -> str:
     w.writerow([])
     w.writerow(["Ringkasan"])
     for sentence in report.summary:
-        w.writerow([sentence])
+        w.writerow([safe_cell(sentence)])
     return out.getvalue()
 
 
@@ -86,7 +87,7 @@ def _sheet(wb: Workbook, title: str, head: list[str], rows: list[list], widths: 
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(safe_row(row))
     for i, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = "A2"
@@ -121,7 +122,7 @@ def to_xlsx(report: MonthlyReport) -> bytes:
     ws.append(["Pemda", "", "Jumlah"])
     ws.cell(ws.max_row, 1).font = Font(bold=True)
     for who, n in report.breaches.by_pemda:
-        ws.append([who, "", n])
+        ws.append([safe_cell(who), "", n])
     ws.append(["Total", "", report.breaches.total])
     s = report.satisfaction
     ws = _sheet(

@@ -14,6 +14,7 @@ from app.auth.models import Role, User
 from app.core import audit
 from app.core.access import owns
 from app.core.clock import now_utc
+from app.core.db_setup import lock_row
 from app.core.mail import drop_queued, queue_email, send_queued
 from app.domain.policy import Mode, PolicyValues, RequestDraft, Violation, Window, check_request
 from app.domain.states import Action, IllegalTransition, RequestState, transition
@@ -94,6 +95,7 @@ def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, n
 
     if not owns(user, req):
         abort(404)
+    lock_row(db.session, req)  # a double click, or DJPK deciding at the same moment
     before = req.state
     req.state = transition(req.state, Action.WITHDRAW)
     req.state_reason = (reason or "").strip() or None

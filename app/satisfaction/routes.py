@@ -9,6 +9,7 @@ from flask_login import current_user
 from app.core.access import coordinator_required, pemda_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import send_queued
+from app.domain.months import parse_month
 from app.extensions import db
 from app.requests.queries import get_owned
 from app.satisfaction import bp, queries, services
@@ -41,8 +42,7 @@ def _month_arg() -> date:
         today = now_utc().astimezone(WIB).date()
         return today.replace(day=1)
     try:
-        year, month = (int(part) for part in raw.split("-"))
-        return date(year, month, 1)
+        return parse_month(raw)
     except ValueError:
         abort(404)
 

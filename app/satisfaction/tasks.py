@@ -1,5 +1,6 @@
 """The survey request job: after each held session, ask its Pemda once for a rating."""
 
+import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -13,6 +14,8 @@ from app.requests.labels import mode_label
 from app.requests.models import ConsultationRequest
 from app.satisfaction.models import SatisfactionRating
 from app.scheduling.emails import pemda_recipients
+
+log = logging.getLogger("konsultasi.satisfaction")
 
 # Sessions held longer ago than this are not asked any more (a restored backup or a long
 # outage must not send a burst of stale surveys).
@@ -40,23 +43,29 @@ def send_survey_requests(now: datetime | None = None) -> int:
     ).all()
     queued = 0
     for request_id in ids:
-        req = db.session.get(ConsultationRequest, request_id)
-        message = queue_email(
-            pemda_recipients(req),
-            "satisfaction/survey_request",
-            dedupe_key=survey_dedupe_key(req),
-            req=req,
-            zone=req.region.timezone,
-            mode_label=mode_label,
-        )
-        fresh = message in db.session.new
         try:
+            req = db.session.get(ConsultationRequest, request_id)
+            message = queue_email(
+                pemda_recipients(req),
+                "satisfaction/survey_request",
+                dedupe_key=survey_dedupe_key(req),
+                req=req,
+                zone=req.region.timezone,
+                mode_label=mode_label,
+            )
+            fresh = message in db.session.new
             db.session.commit()
         except IntegrityError:
             # Another scheduler process queued the same survey a moment earlier.
             db.session.rollback()
             drop_queued()
             continue
+        except Exception:
+            # One session that cannot be asked (a broken row) never blocks the others.
+            db.session.rollback()
+            drop_queued()
+            log.exception("could not queue the survey request of session %s", request_id)
+            continue
+        send_queued()
         queued += fresh
-    send_queued()
     return queued

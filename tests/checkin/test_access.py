@@ -3,7 +3,11 @@
 import pytest
 
 from app.auth.models import Role
+from app.checkin.models import Visit
+from app.compliance.models import Breach, RecordedBy
+from app.domain.states import RequestState
 from app.extensions import db
+from app.requests.models import ConsultationRequest
 from tests import factories
 from tests.checkin import helpers
 
@@ -15,23 +19,59 @@ def req(pemda):
     return row
 
 
-def _urls(req):
+@pytest.fixture
+def walk_in(req, receptionist):
+    """A walk-in visit of the same Pemda with a breach recorded on it, written directly."""
+    visit = Visit(
+        region_id=req.region_id,
+        unit_type=req.unit_type,
+        walk_in=True,
+        arrived_at=helpers.NOW,
+        checked_in_by_id=receptionist.id,
+    )
+    db.session.add(visit)
+    db.session.flush()
+    breach = Breach(
+        type_code="walk_in",
+        region_id=req.region_id,
+        unit_type=req.unit_type,
+        visit_id=visit.id,
+        recorded_by_kind=RecordedBy.RECEPTIONIST,
+        recorded_at=helpers.NOW,
+        evidence={},
+    )
+    db.session.add(breach)
+    db.session.commit()
+    return visit, breach
+
+
+def _urls(req, walk_in):
+    visit, breach = walk_in
     return [
         ("get", "/resepsionis/"),
         ("get", f"/resepsionis/kunjungan/{req.id}"),
         ("post", f"/resepsionis/kunjungan/{req.id}"),
         ("get", "/resepsionis/tanpa-jadwal"),
+        ("post", "/resepsionis/tanpa-jadwal"),
         ("get", "/resepsionis/buku-tamu.csv"),
+        ("get", f"/resepsionis/tamu/{visit.id}"),
+        ("post", f"/resepsionis/tamu/{visit.id}/pulang"),
+        ("post", f"/resepsionis/pelanggaran/{breach.id}/catatan"),
+        ("post", f"/resepsionis/sesi/{req.id}/tidak-hadir"),
     ]
 
 
 @pytest.mark.parametrize("role", [Role.PEMDA, Role.NARASUMBER])
-def test_pemda_and_narasumber_are_refused(client, auth, req, role):
+def test_pemda_and_narasumber_are_refused(client, auth, req, walk_in, role):
     user = factories.pemda_user() if role == Role.PEMDA else factories.user(role)
     db.session.commit()
     auth.login(user)
-    for method, url in _urls(req):
-        assert getattr(client, method)(url).status_code == 403, url
+    for method, url in _urls(req, walk_in):
+        assert getattr(client, method)(url, data={"note": "x", "reason": "x"}).status_code == 403, url
+    visit, breach = walk_in
+    db.session.expire_all()
+    assert visit.checked_out_at is None and breach.note is None
+    assert db.session.get(ConsultationRequest, req.id).state != RequestState.NO_SHOW
 
 
 def test_anonymous_is_sent_to_login(client, req):

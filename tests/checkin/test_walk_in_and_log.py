@@ -129,3 +129,22 @@ def test_visitor_log_csv_lists_present_guests_of_the_day(client, auth, reception
     other_day = client.get("/resepsionis/buku-tamu.csv", query_string={"date": "2026-12-09"})
     assert len(list(csv.reader(io.StringIO(other_day.get_data(as_text=True))))) == 1
     assert client.get("/resepsionis/buku-tamu.csv", query_string={"date": "kemarin"}).status_code == 400
+
+
+def test_the_same_walk_in_form_sent_twice_records_one_visit(client, auth, receptionist):
+    auth.login(receptionist)
+    data = {
+        "region_id": str(factories.region(factories.BREBES).id),
+        "unit_type": "pemda",
+        "arrival_time": "09:05",
+        "regional_head_present": "0",
+        "extra_name": ["Tamu Satu"],
+        "extra_title": ["Staf"],
+        "token": "a" * 32,
+    }
+    client.post("/resepsionis/tanpa-jadwal", data=data)
+    page = client.post("/resepsionis/tanpa-jadwal", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "Kunjungan ini sudah dicatat" in page
+    assert len(db.session.scalars(select(Visit)).all()) == 1
+    assert [b.type_code for b in helpers.breaches()] == ["walk_in"]
+    assert len(helpers.outbox("checkin/arrived")) <= 1

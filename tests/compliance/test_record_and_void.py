@@ -210,3 +210,29 @@ def test_only_coordinators_use_the_ledger(client, pemda):
             client.post(f"/koordinator/pelanggaran/{b.id}/batalkan", data={"reason": "x"}).status_code == 403
         )
     assert all_breaches()[0].voided_at is None
+
+
+def test_only_coordinators_restore(client, pemda):
+    b = breach(pemda, voided=True)
+    receptionist = factories.user("receptionist")
+    db.session.commit()
+    for user in (pemda, receptionist):
+        login_as(client, user)
+        assert (
+            client.post(f"/koordinator/pelanggaran/{b.id}/pulihkan", data={"reason": "x"}).status_code == 403
+        )
+    assert all_breaches()[0].voided_at is not None
+
+
+def test_the_same_form_sent_twice_records_one_breach(client, coordinator, pemda):
+    login_as(client, coordinator)
+    token = "0123456789abcdef0123456789abcdef"
+    assert client.post(URL, data=_form(pemda, token=token)).status_code == 302
+    second = client.post(URL, data=_form(pemda, token=token), follow_redirects=True)
+    assert "sudah dicatat" in text_of(second)
+    assert len(all_breaches()) == 1
+    mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "compliance/breach_recorded"))
+    assert len(list(mail)) == 1
+    # A fresh form (another token) is another breach.
+    client.post(URL, data=_form(pemda, token="f" * 32))
+    assert len(all_breaches()) == 2

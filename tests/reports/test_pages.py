@@ -6,6 +6,7 @@ from app.auth.models import Role
 from app.extensions import db
 from app.reports.models import ReportRecipient
 from tests import factories
+from tests.reports.conftest import NOW
 
 PAGES = (
     "/koordinator/laporan?bulan=2023-04",
@@ -73,8 +74,15 @@ def test_admin_sees_the_report_and_the_nav_links(app, client, auth, admin):
 
 
 def test_coordinator_cannot_manage_recipients(app, client, auth, coordinator):
+    row = ReportRecipient(email="kepala@kemenkeu.go.id", active=True, created_at=NOW)
+    db.session.add(row)
+    db.session.commit()
     auth.login(coordinator)
     assert client.get("/admin/laporan/penerima").status_code == 403
+    assert client.post("/admin/laporan/penerima", data={"email": "x@kemenkeu.go.id"}).status_code == 403
+    assert client.post(f"/admin/laporan/penerima/{row.id}/status", data={"active": "0"}).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(ReportRecipient, row.id).active is True
 
 
 def test_admin_adds_and_deactivates_recipients(app, client, auth, admin):

@@ -41,3 +41,21 @@ def test_not_for_rated_unheld_or_stale_sessions(app, pemda, held):
     db.session.commit()
     assert send_survey_requests(NOW) == 0
     assert surveys() == []
+
+
+def test_a_session_that_cannot_be_asked_does_not_block_the_others(app, pemda, held, monkeypatch, caplog):
+    from app.satisfaction import tasks
+
+    broken = held(start=NOW - timedelta(hours=4))
+    fine = held(start=NOW - timedelta(hours=3))
+    real = tasks.queue_email
+
+    def failing(to, name, **context):
+        if context["req"].id == broken.id:
+            raise RuntimeError("template broke")
+        return real(to, name, **context)
+
+    monkeypatch.setattr(tasks, "queue_email", failing)
+    assert send_survey_requests(NOW) == 1
+    assert [m.request_id for m in surveys()] == [fine.id]
+    assert "could not queue the survey request" in caplog.text
