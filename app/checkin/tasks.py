@@ -14,18 +14,17 @@ import logging
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.checkin.models import Visit
 from app.checkin.services import mark_no_show
 from app.core import audit
 from app.core.clock import now_utc
 from app.core.db_setup import lock_row
-from app.core.mail import drop_queued, send_queued
 from app.domain.policy import Mode
 from app.domain.states import ACTIVE_SESSION_STATES, Action, transition
 from app.extensions import db
 from app.requests.models import ConsultationRequest
+from app.scheduler.each import each_in_own_transaction
 
 log = logging.getLogger("konsultasi.checkin")
 
@@ -64,23 +63,19 @@ def mark_no_shows(now: datetime | None = None) -> dict:
     """Settle every ended session the desk left open; returns {"no_show": n, "held": m}."""
     now = now or now_utc()
     done = {"no_show": 0, "held": 0}
-    for request_id in due_ids(now):
+
+    def settle(request_id: int) -> str | None:
         req = db.session.get(ConsultationRequest, request_id)
-        try:
-            lock_row(db.session, req)  # a check-in at this moment waits, or wins first
-            outcome = _settle(req, now)
-            db.session.commit()
-        except IntegrityError:
-            # Another process settled it a moment earlier.
-            db.session.rollback()
-            drop_queued()
-            continue
-        except Exception:
-            db.session.rollback()
-            drop_queued()
-            log.exception("could not settle session %s", request_id)
-            continue
-        send_queued()
-        if outcome:
-            done[outcome] += 1
+        lock_row(db.session, req)  # a check-in at this moment waits, or wins first
+        return _settle(req, now)
+
+    outcomes = each_in_own_transaction(
+        due_ids(now),
+        settle,
+        log=log,
+        failed="could not settle session %s",
+        already="session %s was settled a moment ago by another process",
+    )
+    for outcome in outcomes:
+        done[outcome] += 1
     return done

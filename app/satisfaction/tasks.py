@@ -4,15 +4,15 @@ import logging
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import now_utc
-from app.core.mail import drop_queued, queue_email, send_queued
+from app.core.mail import queue_email
 from app.domain.states import RequestState
 from app.extensions import db
 from app.requests.labels import mode_label
 from app.requests.models import ConsultationRequest
 from app.satisfaction.models import SatisfactionRating
+from app.scheduler.each import each_in_own_transaction
 from app.scheduling.emails import pemda_recipients
 
 log = logging.getLogger("konsultasi.satisfaction")
@@ -41,31 +41,25 @@ def send_survey_requests(now: datetime | None = None) -> int:
         )
         .order_by(ConsultationRequest.scheduled_end)
     ).all()
-    queued = 0
-    for request_id in ids:
-        try:
-            req = db.session.get(ConsultationRequest, request_id)
-            message = queue_email(
-                pemda_recipients(req),
-                "satisfaction/survey_request",
-                dedupe_key=survey_dedupe_key(req),
-                req=req,
-                zone=req.region.timezone,
-                mode_label=mode_label,
-            )
-            fresh = message in db.session.new
-            db.session.commit()
-        except IntegrityError:
-            # Another scheduler process queued the same survey a moment earlier.
-            db.session.rollback()
-            drop_queued()
-            continue
-        except Exception:
-            # One session that cannot be asked (a broken row) never blocks the others.
-            db.session.rollback()
-            drop_queued()
-            log.exception("could not queue the survey request of session %s", request_id)
-            continue
-        send_queued()
-        queued += fresh
-    return queued
+
+    def ask(request_id: int) -> bool:
+        """Queue the request; True when it is new (an existing one is left as it is)."""
+        req = db.session.get(ConsultationRequest, request_id)
+        message = queue_email(
+            pemda_recipients(req),
+            "satisfaction/survey_request",
+            dedupe_key=survey_dedupe_key(req),
+            req=req,
+            zone=req.region.timezone,
+            mode_label=mode_label,
+        )
+        return message in db.session.new
+
+    asked = each_in_own_transaction(
+        ids,
+        ask,
+        log=log,
+        failed="could not queue the survey request of session %s",
+        already="the survey request of session %s was queued a moment ago by another process",
+    )
+    return len(asked)

@@ -20,11 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import now_utc
 from app.core.db_setup import lock_for_write
-from app.core.mail import drop_queued, send_queued
 from app.domain import attendance
 from app.domain.policy import PolicyValues
 from app.domain.states import RequestState
@@ -32,6 +30,7 @@ from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.requests.models import ConsultationRequest
 from app.scheduler import notices
+from app.scheduler.each import each_in_own_transaction
 from app.scheduler.models import JobMarker
 
 log = logging.getLogger("konsultasi.scheduler")
@@ -84,28 +83,14 @@ def run_step(step: Step, now: datetime | None = None) -> int:
 
     now = now or now_utc()
     calendar = work_calendar()
-    done = 0
-    for request_id in _candidates(step.states, now):
-        try:
-            if _do(step, request_id, now, calendar):
-                db.session.commit()
-                done += 1
-                send_queued()
-            else:
-                db.session.rollback()
-        except IntegrityError:
-            # Another run did it first (its marker or email key committed before ours).
-            _rollback()
-            log.info("%s for request %s already done by another run", step.name, request_id)
-        except Exception:
-            _rollback()
-            log.exception("%s failed for request %s; the others go on", step.name, request_id)
-    return done
-
-
-def _rollback() -> None:
-    db.session.rollback()
-    drop_queued()
+    done = each_in_own_transaction(
+        _candidates(step.states, now),
+        lambda request_id: _do(step, request_id, now, calendar),
+        log=log,
+        failed=f"{step.name} failed for request %s; the others go on",
+        already=f"{step.name} for request %s already done by another run",
+    )
+    return len(done)
 
 
 def _candidates(states: frozenset, now: datetime) -> list[int]:
