@@ -33,6 +33,11 @@ class UnitType(enum.StrEnum):
     DPRD = "dprd"  # the regional parliament
 
 
+def service_user_name(region_name: str, unit_type: "UnitType | str") -> str:
+    """A Pemda as DJPK writes it: "Kab. Brebes", or "Kab. Brebes (DPRD)" for its parliament."""
+    return f"{region_name} (DPRD)" if unit_type == UnitType.DPRD else region_name
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -79,8 +84,7 @@ class User(UserMixin, db.Model):
         """How DJPK writes the Pemda this user works for: "Kab. Brebes (DPRD)"."""
         if self.region is None:
             return None
-        suffix = " (DPRD)" if self.unit_type == UnitType.DPRD else ""
-        return f"{self.region.display_name}{suffix}"
+        return service_user_name(self.region.display_name, self.unit_type)
 
     @property
     def timezone(self) -> str:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import UnitType, User
+from app.auth.models import UnitType, User, service_user_name
 from app.core.types import UTCDateTime, str_enum
 from app.extensions import db
 from app.regions.models import Region
@@ -62,8 +62,7 @@ class Breach(db.Model):
 
     @property
     def service_user_name(self) -> str:
-        suffix = " (DPRD)" if self.unit_type == UnitType.DPRD else ""
-        return f"{self.region.display_name}{suffix}"
+        return service_user_name(self.region.display_name, self.unit_type)
 
     @property
     def voided(self) -> bool:

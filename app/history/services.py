@@ -23,7 +23,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.models import UnitType
+from app.auth.models import UnitType, service_user_name
 from app.catalog.models import Topic
 from app.core import audit
 from app.core.clock import WIB, now_utc
@@ -122,7 +122,7 @@ class _Planner:
         unit = UnitType.DPRD if res.unit == DPRD else UnitType.PEMDA
         if res.confident:
             region = self.regions[res.code]
-            shown = region.display_name + (" (DPRD)" if unit == UnitType.DPRD else "")
+            shown = service_user_name(region.display_name, unit)
             return written, shown, region, unit, f"region:{region.code}:{unit}"
         key = alias_key(written)
         if self.keep_all or key in self.keep:

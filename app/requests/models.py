@@ -15,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.auth.models import UnitType, User
+from app.auth.models import UnitType, User, service_user_name
 from app.catalog.models import Room, Topic
 from app.core.types import UTCDateTime, str_enum
 from app.domain.policy import Mode
@@ -97,8 +97,7 @@ class ConsultationRequest(db.Model):
     @property
     def service_user_name(self) -> str:
         """As DJPK writes it: "Kab. Brebes (DPRD)"."""
-        suffix = " (DPRD)" if self.unit_type == UnitType.DPRD else ""
-        return f"{self.region.display_name}{suffix}"
+        return service_user_name(self.region.display_name, self.unit_type)
 
     @property
     def booking_code_display(self) -> str:
