@@ -36,6 +36,7 @@ from app.catalog.models import Topic  # noqa: E402
 from app.compliance.models import Breach  # noqa: E402
 from app.core.clock import WIB  # noqa: E402
 from app.domain.breaches import BreachType  # noqa: E402
+from app.domain.months import month_bounds  # noqa: E402
 from app.domain.policy import Mode  # noqa: E402
 from app.domain.states import RequestState  # noqa: E402
 from app.extensions import db  # noqa: E402
@@ -44,7 +45,6 @@ from app.regions.models import Region  # noqa: E402
 from app.reports.build import build_report  # noqa: E402
 from app.requests.models import ConsultationRequest, DelegationMember, request_topics  # noqa: E402
 from app.satisfaction.models import SatisfactionRating  # noqa: E402
-from app.satisfaction.queries import month_bounds  # noqa: E402
 from app.seed_data import TOPICS  # noqa: E402
 
 FIRST_DAY, HISTORY_END, LIVE_START, LAST_DAY = (

@@ -7,16 +7,16 @@ Counts are SQL GROUP BY queries; the queue asks once for all the Pemda of its pa
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.auth.models import UnitType
 from app.compliance.models import Breach
-from app.core.clock import WIB
 from app.core.search import ESCAPE, contains
 from app.domain.breaches import CATALOGUE, BreachType
+from app.domain.months import month_bounds as wib_month_bounds
 from app.domain.months import parse_month
 from app.domain.policy import Mode, PolicyValues
 from app.domain.states import Action, allowed
@@ -44,12 +44,9 @@ def month_bounds(text: str | None) -> tuple[datetime, datetime] | None:
     """ "2026-12" -> the WIB month as [start, end) in aware datetimes; None when not a month
     (app.domain.months: years 2000 to 9998)."""
     try:
-        first = parse_month(text)
+        return wib_month_bounds(parse_month(text))
     except ValueError:
         return None
-    start = datetime.combine(first, time(0), tzinfo=WIB)
-    nxt = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return start, datetime.combine(nxt, time(0), tzinfo=WIB)
 
 
 # The ledger --------------------------------------------------------------------------------

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.domain import months, report_text
+from app.domain.months import shift_month
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.reports import queries, tables, text
-from app.satisfaction.queries import Averages, month_averages, shift_month
+from app.satisfaction.queries import Averages, month_averages
 
 MODE_KEYS = {Mode.VC: "video_conference", Mode.FTF: "face_to_face"}
 

@@ -27,13 +27,13 @@ from app.auth.models import UnitType
 from app.catalog.models import Topic
 from app.compliance.models import Breach
 from app.core.clock import WIB
+from app.domain.months import month_bounds, shift_month
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
 from app.history.models import HistorySession, history_session_topics
 from app.regions.models import Region
 from app.requests.models import ConsultationRequest, request_topics
-from app.satisfaction.queries import month_bounds, shift_month
 
 CR = ConsultationRequest
 HS = HistorySession

@@ -9,12 +9,12 @@ from flask_login import current_user
 
 from app.core.access import admin_required, coordinator_required
 from app.core.clock import WIB, now_utc
+from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import bp, charts, exports, services
 from app.reports.build import MonthlyReport, build_report, parse_month
 from app.reports.forms import RecipientForm
 from app.reports.models import ReportRecipient
-from app.satisfaction.queries import shift_month
 
 
 def last_month() -> date:

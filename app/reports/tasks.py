@@ -15,10 +15,10 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued, queue_email, send_queued
+from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import exports, services
 from app.reports.build import build_report
-from app.satisfaction.queries import shift_month
 from app.scheduler.models import JobMarker
 
 log = logging.getLogger("konsultasi.reports")

@@ -6,13 +6,13 @@ least MIN_RATINGS ratings from MIN_RATERS different users per person per month.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date
 
 from sqlalchemy import distinct, func, select
 
 from app.auth.models import User
 from app.catalog.models import NarasumberProfile
-from app.core.clock import WIB
+from app.domain.months import month_bounds, shift_month
 from app.domain.states import RequestState
 from app.extensions import db
 from app.requests.models import ConsultationRequest
@@ -41,26 +41,6 @@ class PersonAverages:
     @property
     def below_expectation(self) -> bool:
         return self.averages.count < MIN_RATINGS or self.averages.raters < MIN_RATERS
-
-
-def month_bounds(month: date) -> tuple[datetime, datetime]:
-    """[first instant, first instant of the next month) of `month` in WIB, as UTC."""
-    first = month.replace(day=1)
-    following = (
-        first.replace(year=first.year + 1, month=1)
-        if first.month == 12
-        else first.replace(month=first.month + 1)
-    )
-
-    def at(day: date) -> datetime:
-        return datetime(day.year, day.month, day.day, tzinfo=WIB).astimezone(UTC)
-
-    return at(first), at(following)
-
-
-def shift_month(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _averages(row) -> Averages:

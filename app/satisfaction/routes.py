@@ -9,7 +9,7 @@ from flask_login import current_user
 from app.core.access import coordinator_required, pemda_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import send_queued
-from app.domain.months import parse_month
+from app.domain.months import parse_month, shift_month
 from app.extensions import db
 from app.requests.queries import get_owned
 from app.satisfaction import bp, queries, services
@@ -54,8 +54,8 @@ def overview():
     return render_template(
         "satisfaction/overview.html",
         month=month,
-        previous=queries.shift_month(month, -1),
-        following=queries.shift_month(month, 1),
+        previous=shift_month(month, -1),
+        following=shift_month(month, 1),
         averages=queries.month_averages(month),
         trend=queries.trend(month),
         people=queries.per_narasumber(month),
