@@ -12,16 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from app.auth.models import Role, UnitType, User
+from app.auth.models import UnitType, User
 from app.compliance import evidence as files
 from app.compliance import queries
 from app.compliance.models import Breach, RecordedBy
 from app.compliance.services import record_breach, request_key, restore_breach, void_breach
 from app.core import audit, once
+from app.core.access import require_coordinator
 from app.core.clock import now_utc
 from app.domain import booking_codes
 from app.domain.attendance import confirmation_deadline
@@ -42,11 +42,6 @@ class BreachRefused(ValueError):
         super().__init__(message)
         self.message = message
         self.field = field
-
-
-def _require_coordinator(actor: User) -> None:
-    if actor is None or actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        abort(403)
 
 
 def find_session(text: str | None) -> ConsultationRequest | None:
@@ -81,7 +76,7 @@ class ManualBreach:
 
 def record_by_hand(actor: User, entry: ManualBreach, now: datetime | None = None) -> Breach:
     """Record a breach a coordinator observed; the Pemda is told (app.compliance.services)."""
-    _require_coordinator(actor)
+    require_coordinator(actor)
     if kind_of(entry.type_code) is None:
         raise BreachRefused(_("Pilih jenis pelanggaran dari daftar."), "type_code")
     region = db.session.get(Region, entry.region_id) if entry.region_id else None
@@ -137,7 +132,7 @@ def record_by_hand(actor: User, entry: ManualBreach, now: datetime | None = None
 
 def void_by_hand(actor: User, breach: Breach, reason: str | None) -> Breach:
     """Void a breach with the coordinator's reason (kept, shown struck through, audited)."""
-    _require_coordinator(actor)
+    require_coordinator(actor)
     reason = (reason or "").strip()
     if not reason:
         raise BreachRefused(_("Tuliskan alasan pembatalan pelanggaran."), "reason")
@@ -148,7 +143,7 @@ def void_by_hand(actor: User, breach: Breach, reason: str | None) -> Breach:
 
 def restore_by_hand(actor: User, breach: Breach, reason: str | None) -> Breach:
     """Undo a void (a mistaken one): the breach counts again; the reason is audited."""
-    _require_coordinator(actor)
+    require_coordinator(actor)
     reason = (reason or "").strip()
     if not reason:
         raise BreachRefused(_("Tuliskan alasan pemulihan pelanggaran."), "reason")

@@ -35,6 +35,13 @@ coordinator_required = roles_required(Role.COORDINATOR, Role.ADMIN)
 admin_required = roles_required(Role.ADMIN)
 
 
+def require_coordinator(actor) -> None:
+    """In a service: only a coordinator or an administrator may go on (403 otherwise); the
+    routes check the same with coordinator_required."""
+    if actor is None or getattr(actor, "role", None) not in (Role.COORDINATOR, Role.ADMIN):
+        abort(403)
+
+
 def owns(user, record) -> bool:
     """True when `record` (anything with region_id and unit_type) belongs to `user`'s Pemda."""
     return (

@@ -10,12 +10,11 @@ flush_or_conflict() turns PostgreSQL's exclusion violation into a SchedulingConf
 from collections.abc import Iterable
 from datetime import datetime
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.auth.models import Role, User
 from app.catalog.models import NarasumberProfile, Room
 from app.core.clock import now_utc
 from app.core.db_setup import lock_for_write
@@ -189,11 +188,6 @@ def release_rows(req: ConsultationRequest, *, people: bool = True, rooms: bool =
             b.active = False
             released["bookings"].append(b)
     return released
-
-
-def require_coordinator(actor: User) -> None:
-    if actor is None or getattr(actor, "role", None) not in (Role.COORDINATOR, Role.ADMIN):
-        abort(403)
 
 
 def required_reason(reason: str | None) -> str:

@@ -6,11 +6,12 @@ contact; the route commits once and then calls app.core.mail.send_queued(). Book
 schedule, reschedule, cancel) live in app.scheduling.services.
 """
 
-from flask import abort, current_app
+from flask import current_app
 from flask_babel import gettext as _
 
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.core import audit, mail
+from app.core.access import require_coordinator
 from app.core.clock import now_utc
 from app.domain.policy import Mode
 from app.domain.states import Action, IllegalTransition, transition
@@ -29,13 +30,8 @@ class DecisionRefused(Exception):
         self.field = field
 
 
-def _require_coordinator(actor: User) -> None:
-    if actor is None or actor.role not in (Role.COORDINATOR, Role.ADMIN):
-        abort(403)
-
-
 def _decide(req: ConsultationRequest, action: Action, actor: User, reason: str, audit_action: str):
-    _require_coordinator(actor)
+    require_coordinator(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a reason is required")
@@ -73,7 +69,7 @@ def convert_to_vc(
     A scheduled session keeps its time and narasumber, gives up its room and gets a meeting
     link (the one pasted, or one made from MEETING_URL_TEMPLATE).
     """
-    _require_coordinator(actor)
+    require_coordinator(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a reason is required")

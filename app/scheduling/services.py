@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.models import User
 from app.catalog.models import NarasumberProfile
 from app.core import audit
+from app.core.access import require_coordinator
 from app.core.clock import now_utc
 from app.core.mail import drop_queued, send_queued
 from app.domain import booking_codes
@@ -42,7 +43,6 @@ from app.scheduling.booking import (
     meeting_url_for,
     new_assignment,
     release_rows,
-    require_coordinator,
     required_reason,
     snapshot,
     unique_ids,
