@@ -74,6 +74,7 @@ def _import_models() -> None:
     from app.policy import models as _policy  # noqa: F401
     from app.regions import models as _regions  # noqa: F401
     from app.reports import models as _reports  # noqa: F401
+    from app.reports import snapshots as _snapshots  # noqa: F401  (raises the report data version)
     from app.requests import models as _requests  # noqa: F401
     from app.satisfaction import models as _satisfaction  # noqa: F401
     from app.scheduler import models as _scheduler  # noqa: F401

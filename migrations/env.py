@@ -1,6 +1,7 @@
 import logging
 from logging.config import fileConfig
 
+import sqlalchemy as sa
 from alembic import context
 from flask import current_app
 
@@ -109,6 +110,15 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        drop_report_snapshots(connection)
+
+
+def drop_report_snapshots(connection):
+    """A migration may change the data a stored report was built from: every stored report
+    is dropped (app.reports.snapshots), and each month is rebuilt on its next read."""
+    if sa.inspect(connection).has_table("report_snapshots"):
+        connection.execute(sa.text("DELETE FROM report_snapshots"))
+        connection.commit()
 
 
 if context.is_offline_mode():

@@ -20,7 +20,7 @@ pytest_plugins = ["tests.people"]
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 ON_POSTGRES = bool(TEST_DATABASE_URL)
 # Rows kept from one test to the next: loaded once per session.
-KEPT_TABLES = {"regions"}
+KEPT_TABLES = {"regions", "report_data_version"}  # the version row is made with the table
 
 
 def pytest_configure(config):

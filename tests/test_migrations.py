@@ -28,6 +28,7 @@ def _check_round_trip(url: str, tmp_path) -> None:
         upgrade()
         assert _schema_diff(app) == []
         assert _tables(app) >= {t.name for t in db.metadata.sorted_tables}
+        _check_report_snapshots_dropped()
         downgrade(revision="base")
         assert _tables(app) == {"alembic_version"}
         upgrade()
@@ -39,6 +40,21 @@ def _check_round_trip(url: str, tmp_path) -> None:
             assert names == {"ex_narasumber_assignments_no_overlap", "ex_room_bookings_no_overlap"}
         db.session.remove()
         db.engine.dispose()
+
+
+def _check_report_snapshots_dropped() -> None:
+    """The data version row exists; any migration run drops the stored reports."""
+    with db.engine.begin() as conn:
+        assert conn.execute(text("SELECT id, value FROM report_data_version")).all() == [(1, 0)]
+        conn.execute(
+            text(
+                "INSERT INTO report_snapshots (month, data_version, payload, built_at)"
+                " VALUES ('2023-04-01', 0, '{}', '2023-05-01 00:00:00')"
+            )
+        )
+    upgrade()  # nothing left to apply: the stored reports are dropped all the same
+    with db.engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM report_snapshots")) == 0
 
 
 def test_sqlite_upgrade_downgrade_upgrade(tmp_path):

@@ -57,7 +57,18 @@ class HistorySession(db.Model):
     batch: Mapped[ImportBatch] = relationship()
     region: Mapped[Region | None] = relationship()
 
-    __table_args__ = (Index("ix_history_sessions_report", "session_date", "mode"),)
+    # The monthly report reads a month's sessions from this index alone (app.reports).
+    __table_args__ = (
+        Index(
+            "ix_history_sessions_report",
+            "session_date",
+            "mode",
+            "region_id",
+            "unit_type",
+            "service_user",
+            postgresql_include=["id"],
+        ),
+    )
     topics: Mapped[list[Topic]] = relationship(secondary=history_session_topics, order_by=Topic.sort_order)
 
 

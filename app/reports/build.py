@@ -144,7 +144,7 @@ def build_report(month: date) -> MonthlyReport:
     counts = queries.counts(month)
     start = queries.data_start()
     topic_table = queries.topic_table()
-    topics, rank = queries.topic_counts(month, topic_table)
+    topics = queries.topic_counts(month, topic_table)
     lines = tables.sessions(month, topic_table)
 
     def known(when: date, mode: Mode) -> int | None:
@@ -152,7 +152,6 @@ def build_report(month: date) -> MonthlyReport:
 
     sections = {}
     for mode in (Mode.VC, Mode.FTF):
-        rows = [line for line in lines if line.mode == mode]
         sections[mode] = ModeSection(
             mode=mode,
             count=counts.of(month, mode),
@@ -160,12 +159,7 @@ def build_report(month: date) -> MonthlyReport:
             no_show=counts.not_held.get((mode, RequestState.NO_SHOW), 0),
             top_topics=report_text.top_topics(dict(topics[mode]), [code for code, _ in topics[mode]]),
             topic_counts=topics[mode],
-            sessions=[
-                SessionRow(
-                    i, r.service_user, r.day, tuple(sorted(r.topics, key=lambda c: rank.get(c, (0, c))))
-                )
-                for i, r in enumerate(rows, 1)
-            ],
+            sessions=[SessionRow(i, who, day, codes) for i, (day, who, codes) in enumerate(lines[mode], 1)],
             previous=known(shift_month(month, -1), mode),
             year_before=known(shift_month(month, -12), mode),
         )

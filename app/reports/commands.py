@@ -7,8 +7,10 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from app.extensions import db
 from app.reports import exports
-from app.reports.build import build_report, parse_month
+from app.reports.build import parse_month
+from app.reports.snapshots import clear, monthly_report
 
 report_cli = AppGroup("report", help="DJPK's monthly report.")
 
@@ -32,7 +34,8 @@ class MonthParam(click.ParamType):
 def monthly_command(month, fmt: str, out: str | None) -> None:
     """Print (or write to FILE) the report of MONTH. XLSX needs --out, or is written as
     laporan-konsultasi-YYYY-MM.xlsx in the current folder."""
-    report = build_report(month)
+    report = monthly_report(month)
+    db.session.commit()  # keeps the snapshot when one was built
     if fmt == "xlsx":
         path = out or exports.filename(report, "xlsx")
         with open(path, "wb") as fh:
@@ -51,3 +54,12 @@ def monthly_command(month, fmt: str, out: str | None) -> None:
     else:
         click.echo(body.lstrip("\ufeff"), nl=False)
         sys.stdout.flush()
+
+
+@report_cli.command("clear-snapshots")
+def clear_snapshots_command() -> None:
+    """Drop every stored report (each month is rebuilt on its next read). Needed only after data
+    was changed in the database by hand, outside the application."""
+    n = clear()
+    db.session.commit()
+    click.echo(f"Dropped {n} stored report(s).")

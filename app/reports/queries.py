@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import (
+    Integer,
     String,
-    and_,
     case,
+    cast,
     func,
     literal,
-    or_,
+    null,
     select,
+    true,
     type_coerce,
     union_all,
 )
@@ -40,6 +42,8 @@ HS = HistorySession
 TREND_MONTHS = 6
 # Counted for the month besides the held sessions.
 NOT_HELD = (RequestState.CANCELLED, RequestState.NO_SHOW)
+# The only states a report reads: a request in any other state is in no report.
+REPORTED = (RequestState.HELD, *NOT_HELD)
 
 
 def month_dates(month: date) -> tuple[date, date]:
@@ -85,66 +89,69 @@ def trend_months(month: date) -> list[date]:
     return [shift_month(month, -i) for i in reversed(range(TREND_MONTHS))]
 
 
+def _month_index(column, bounds: list, first: int) -> tuple:
+    """(first + the index of the month in which `column` falls, what to group it by), given the
+    months' starts followed by the end of the last one. One month is a constant, not grouped on
+    (a bound constant in GROUP BY could be read as a column position)."""
+    last = len(bounds) - 2
+    if last == 0:
+        return literal(first), ()
+    index = case(*((column < bounds[i + 1], first + i) for i in range(last)), else_=first + last)
+    return index, (index,)
+
+
 def counts(month: date) -> Counts:
-    """One query per source: CASE buckets over the trend's months plus a year before."""
+    """One statement. Per source, the trend's months are one range (a CASE picks the month) and
+    the year before another: an OR of both ranges keeps SQLite from reading the index in order,
+    and sorting every row into its month's group costs more than the scan. History is first
+    grouped per date, which its index (session_date, mode) gives in order without a sort, then
+    per month."""
     months = trend_months(month)
     year_before = shift_month(month, -12)
     buckets = [*months, year_before]
+    parts = []
+    for first, group in ((0, months), (TREND_MONTHS, [year_before])):
+        days = [*group, shift_month(group[-1], 1)]
+        starts = [month_bounds(day)[0] for day in days]
+        index, by = _month_index(CR.scheduled_start, starts, first)
+        parts.append(
+            select(index, CR.mode, CR.state, func.count())
+            .where(
+                CR.scheduled_start >= starts[0],
+                CR.scheduled_start < starts[-1],
+                CR.state.in_(REPORTED),
+            )
+            .group_by(*by, CR.mode, CR.state)
+        )
+        per_day = (
+            select(HS.session_date.label("day"), HS.mode.label("mode"), func.count().label("n"))
+            .where(HS.session_date >= days[0], HS.session_date < days[-1])
+            .group_by(HS.session_date, HS.mode)
+            .subquery()
+        )
+        index, by = _month_index(per_day.c.day, days, first)
+        parts.append(
+            select(index, per_day.c.mode, null(), cast(func.sum(per_day.c.n), Integer)).group_by(
+                *by, per_day.c.mode
+            )
+        )
+    rows = db.session.execute(union_all(*parts)).all()
     held: dict[tuple[date, Mode], int] = defaultdict(int)
     not_held: dict[tuple[Mode, RequestState], int] = defaultdict(int)
-
-    starts = [month_bounds(m)[0] for m in months] + [month_bounds(month)[1]]
-    old_start, old_end = month_bounds(year_before)
-    bucket = case(
-        (CR.scheduled_start < starts[0], -1),
-        *((CR.scheduled_start < starts[i + 1], i) for i in range(TREND_MONTHS - 1)),
-        else_=TREND_MONTHS - 1,
-    )
-    live = db.session.execute(
-        select(bucket, CR.mode, CR.state, func.count())
-        .where(
-            CR.state.in_([RequestState.HELD, *NOT_HELD]),
-            or_(
-                and_(CR.scheduled_start >= starts[0], CR.scheduled_start < starts[-1]),
-                and_(CR.scheduled_start >= old_start, CR.scheduled_start < old_end),
-            ),
-        )
-        .group_by(bucket, CR.mode, CR.state)
-    ).all()
-    for index, mode, state, n in live:
-        if state == RequestState.HELD:
+    for index, mode, state, n in rows:
+        if state is None or state == RequestState.HELD:  # None: history, always held
             held[(buckets[index], Mode(mode))] += n
         elif index == TREND_MONTHS - 1:
             not_held[(Mode(mode), RequestState(state))] += n
-
-    days = [month_dates(m)[0] for m in months] + [month_dates(month)[1]]
-    old_first, old_following = month_dates(year_before)
-    day_bucket = case(
-        (HS.session_date < days[0], -1),
-        *((HS.session_date < days[i + 1], i) for i in range(TREND_MONTHS - 1)),
-        else_=TREND_MONTHS - 1,
-    )
-    history = db.session.execute(
-        select(day_bucket, HS.mode, func.count())
-        .where(
-            or_(
-                and_(HS.session_date >= days[0], HS.session_date < days[-1]),
-                and_(HS.session_date >= old_first, HS.session_date < old_following),
-            )
-        )
-        .group_by(day_bucket, HS.mode)
-    ).all()
-    for index, mode, n in history:
-        held[(buckets[index], Mode(mode))] += n
     return Counts(dict(held), dict(not_held))
 
 
 def data_start() -> date | None:
-    """The first month with any session (live or imported): comparisons with months before it
-    are left out rather than reported as a rise from zero."""
+    """The first month with any session (held, cancelled or no-show live requests, or imported):
+    comparisons with months before it are left out rather than reported as a rise from zero."""
     first_live, first_history = db.session.execute(
         select(
-            select(func.min(CR.scheduled_start)).scalar_subquery(),
+            select(func.min(CR.scheduled_start)).where(CR.state.in_(REPORTED)).scalar_subquery(),
             select(func.min(HS.session_date)).scalar_subquery(),
         )
     ).one()
@@ -167,22 +174,23 @@ def topic_table() -> dict[int, tuple[str, int]]:
     }
 
 
-def topic_counts(
-    month: date, topics: dict[int, tuple[str, int]]
-) -> tuple[dict[Mode, list[tuple[str, int]]], dict[str, tuple]]:
-    """Per mode, (topic code, sessions) over both sources, in the taxonomy's order; and the
-    sort key of every topic of the month. Grouped on topic ids; `topics` names them."""
-    live = (
-        select(CR.mode.label("mode"), request_topics.c.topic_id.label("topic_id"))
-        .select_from(request_topics)
-        .join(CR, CR.id == request_topics.c.request_id)
-        .where(*held_in_month(month))
-    )
-    history = (
-        select(HS.mode, history_session_topics.c.topic_id)
-        .select_from(history_session_topics)
-        .join(HS, HS.id == history_session_topics.c.session_id)
-        .where(*history_in_month(month))
+def _with_topics(model, link, key):
+    """(mode, topic_id) of the sessions of `model` and their topics in `link`. PostgreSQL would
+    hash the whole link table for a plain join; a LATERAL subquery (OFFSET 0 keeps it from
+    being flattened into that join) reads the link's primary key for each session instead.
+    SQLite has no LATERAL and looks the key up for a join anyway."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return select(model.mode.label("mode"), link.c.topic_id.label("topic_id")).join(link, key == model.id)
+    topics = select(link.c.topic_id).where(key == model.id).offset(0).lateral()
+    return select(model.mode.label("mode"), topics.c.topic_id.label("topic_id")).join(topics, true())
+
+
+def topic_counts(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list[tuple[str, int]]]:
+    """Per mode, (topic code, sessions) over both sources, in the taxonomy's order. Grouped on
+    topic ids; `topics` names them."""
+    live = _with_topics(CR, request_topics, request_topics.c.request_id).where(*held_in_month(month))
+    history = _with_topics(HS, history_session_topics, history_session_topics.c.session_id).where(
+        *history_in_month(month)
     )
     both = union_all(live, history).subquery()
     rows = db.session.execute(
@@ -191,12 +199,9 @@ def topic_counts(
         )
     ).all()
     result: dict[Mode, list[tuple[str, int]]] = {Mode.VC: [], Mode.FTF: []}
-    order: dict[str, tuple] = {}
     for mode, topic_id, n in sorted(rows, key=lambda r: (topics[r[1]][1], topics[r[1]][0])):
-        code, sort_order = topics[topic_id]
-        result[Mode(mode)].append((code, n))
-        order[code] = (sort_order, code)
-    return result, order
+        result[Mode(mode)].append((topics[topic_id][0], n))
+    return result
 
 
 # Breaches -------------------------------------------------------------------------------

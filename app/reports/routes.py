@@ -12,9 +12,10 @@ from app.core.clock import WIB, now_utc
 from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import bp, charts, exports, services
-from app.reports.build import MonthlyReport, build_report, parse_month
+from app.reports.build import MonthlyReport, parse_month
 from app.reports.forms import RecipientForm
 from app.reports.models import ReportRecipient
+from app.reports.snapshots import monthly_report
 
 
 def last_month() -> date:
@@ -31,7 +32,9 @@ def _month(raw: str | None) -> date:
 
 
 def _report(raw: str | None) -> MonthlyReport:
-    return build_report(_month(raw))
+    report = monthly_report(_month(raw))
+    db.session.commit()  # keeps the snapshot when one was built
+    return report
 
 
 @bp.route("/koordinator/laporan")

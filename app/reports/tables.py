@@ -3,10 +3,9 @@ sources, one statement) and the service users who consulted most (a GROUP BY). S
 app.reports.queries for the conventions (WIB months, held sessions of both sources).
 """
 
-from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import String, case, cast, func, literal, null, select, type_coerce, union_all
+from sqlalchemy import Date, String, case, cast, func, literal, null, select, type_coerce, union_all
 
 from app.domain.policy import Mode
 from app.extensions import db
@@ -20,12 +19,9 @@ from app.requests.models import request_topics
 SEPARATOR = ","  # between topic ids in one aggregated string
 
 
-@dataclass(frozen=True, slots=True)
-class SessionLine:
-    mode: Mode
-    day: date  # WIB
-    service_user: str
-    topics: tuple[str, ...]  # in no particular order; build.py orders them as the taxonomy
+# One row of a session table: (WIB day, service user, topic codes in the taxonomy's order).
+# A plain tuple: a busy month has thousands of them.
+Line = tuple[date, str, tuple[str, ...]]
 
 
 def _dialect() -> str:
@@ -33,23 +29,30 @@ def _dialect() -> str:
 
 
 def _wib_day(column, dialect: str):
-    """The WIB date (YYYY-MM-DD text) of an aware UTC column, computed by the database."""
+    """The WIB date of an aware UTC column, computed by the database: a DATE on PostgreSQL
+    (the driver reads it natively, and dates sort faster than text), YYYY-MM-DD text on SQLite."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("Asia/Jakarta", column), "YYYY-MM-DD")
+        return cast(func.timezone("Asia/Jakarta", column), Date)
     # SQLite keeps naive UTC text; Asia/Jakarta has been UTC+7 without DST since 1964.
     return func.date(column, "+7 hours")
 
 
-def _ids(column, dialect: str):
+def _ids(link, key, session_id, dialect: str):
+    """The topic ids of one session as text, a scalar subquery on the link table: its primary
+    key (session, topic) answers it in topic order, whereas a join plus GROUP BY makes
+    PostgreSQL hash the whole link table."""
     if dialect == "postgresql":
-        return func.string_agg(cast(column, String), SEPARATOR)
-    return func.group_concat(column, SEPARATOR)
+        ids = func.string_agg(cast(link.c.topic_id, String), SEPARATOR)
+    else:
+        ids = func.group_concat(link.c.topic_id, SEPARATOR)
+    return select(ids).where(key == session_id).scalar_subquery()
 
 
-def sessions(month: date, topics: dict[int, tuple[str, int]]) -> list[SessionLine]:
-    """Every held session of the month, both sources, ordered by day (history first, then live
-    by start): one statement, topic ids aggregated per session, dates and names made in SQL.
-    Values come back as plain text (no per-row type processing) and are read here."""
+def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list[Line]]:
+    """Every held session of the month per mode, both sources, ordered by day (history first,
+    then live by start): one statement, topic ids aggregated per session, dates and names made
+    in SQL. Values come back as plain text or dates (no per-row type processing) and are read
+    here."""
     dialect = _dialect()
     live = (
         select(
@@ -59,34 +62,22 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> list[SessionLin
             CR.scheduled_start.label("start"),
             CR.id.label("id"),
             service_user_sql(Region.display_name, CR.unit_type).label("service_user"),
-            _ids(request_topics.c.topic_id, dialect).label("codes"),
+            _ids(request_topics, request_topics.c.request_id, CR.id, dialect).label("codes"),
         )
         .select_from(CR)
         .join(Region, Region.id == CR.region_id)
-        .outerjoin(request_topics, request_topics.c.request_id == CR.id)
         .where(*held_in_month(month))
-        .group_by(CR.id, CR.mode, CR.scheduled_start, CR.unit_type, Region.display_name)
     )
-    history_day = (
-        func.to_char(HS.session_date, "YYYY-MM-DD")
-        if dialect == "postgresql"
-        else type_coerce(HS.session_date, String)
-    )
-    history = (
-        select(
-            type_coerce(HS.mode, String),
-            history_day,
-            literal(0),
-            cast(null(), CR.scheduled_start.type),
-            HS.id,
-            HS.service_user,
-            _ids(history_session_topics.c.topic_id, dialect),
-        )
-        .select_from(HS)
-        .outerjoin(history_session_topics, history_session_topics.c.session_id == HS.id)
-        .where(*history_in_month(month))
-        .group_by(HS.id, HS.mode, HS.session_date, HS.service_user)
-    )
+    history_day = HS.session_date if dialect == "postgresql" else type_coerce(HS.session_date, String)
+    history = select(
+        type_coerce(HS.mode, String),
+        history_day,
+        literal(0),
+        cast(null(), CR.scheduled_start.type),
+        HS.id,
+        HS.service_user,
+        _ids(history_session_topics, history_session_topics.c.session_id, HS.id, dialect),
+    ).where(*history_in_month(month))
     both = union_all(live, history).subquery()
     rows = db.session.execute(
         select(both.c.mode, both.c.day, both.c.service_user, both.c.codes).order_by(
@@ -94,15 +85,19 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> list[SessionLin
         )
     ).all()
     modes = {m.value: m for m in Mode}
-    days: dict[str, date] = {}
-    code_of = {str(tid): code for tid, (code, _) in topics.items()}
-    lines = []
+    days: dict[str | date, date] = {}
+    # Topic ids text -> codes in the taxonomy's order: a month repeats a few hundred sets.
+    ordered: dict[str | None, tuple[str, ...]] = {None: (), "": ()}
+    rank = {str(tid): (order, code) for tid, (code, order) in topics.items()}
+    lines: dict[Mode, list[Line]] = {m: [] for m in Mode}
     for mode, day, who, ids in rows:
         when = days.get(day)
         if when is None:
-            when = days[day] = date.fromisoformat(day)
-        codes = tuple(code_of[i] for i in ids.split(SEPARATOR)) if ids else ()
-        lines.append(SessionLine(modes[mode], when, who, codes))
+            when = days[day] = day if isinstance(day, date) else date.fromisoformat(day)
+        codes = ordered.get(ids)
+        if codes is None:
+            codes = ordered[ids] = tuple(code for _, code in sorted(rank[i] for i in ids.split(SEPARATOR)))
+        lines[modes[mode]].append((when, who, codes))
     return lines
 
 
@@ -110,40 +105,33 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> list[SessionLin
 
 
 def top_service_users(month: date) -> tuple[list[tuple[str, int]], int]:
-    """The service user(s) with the most held sessions in the month (all of them when tied)."""
-    live = (
-        select(
-            CR.region_id.label("region_id"),
-            CR.unit_type.label("unit_type"),
-            service_user_sql(Region.display_name, CR.unit_type).label("name"),
-        )
-        .select_from(CR)
-        .join(Region, Region.id == CR.region_id)
-        .where(*held_in_month(month))
-    )
-    history = (
-        select(
-            HS.region_id,
-            HS.unit_type,
-            case(
-                (HS.region_id.is_(None), HS.service_user),
-                else_=service_user_sql(Region.display_name, HS.unit_type),
-            ),
-        )
-        .select_from(HS)
-        .outerjoin(Region, Region.id == HS.region_id)
-        .where(*history_in_month(month))
-    )
+    """The service user(s) with the most held sessions in the month (all of them when tied).
+    Sessions are counted per region and unit type (per name when unresolved) and only the top
+    groups are named: no name is built per session."""
+    live = select(
+        CR.region_id.label("region_id"),
+        CR.unit_type.label("unit_type"),
+        cast(null(), String).label("unresolved"),
+    ).where(*held_in_month(month))
+    history = select(
+        HS.region_id,
+        HS.unit_type,
+        case((HS.region_id.is_(None), HS.service_user), else_=cast(null(), String)),
+    ).where(*history_in_month(month))
     both = union_all(live, history).subquery()
-    unresolved = case((both.c.region_id.is_(None), both.c.name), else_=cast(null(), String))
     per_user = (
-        select(func.max(both.c.name).label("name"), func.count().label("n"))
-        .group_by(both.c.region_id, both.c.unit_type, unresolved)
+        select(both.c.region_id, both.c.unit_type, both.c.unresolved, func.count().label("n"))
+        .group_by(both.c.region_id, both.c.unit_type, both.c.unresolved)
         .cte("per_user")
     )
+    name = func.coalesce(
+        per_user.c.unresolved, service_user_sql(Region.display_name, per_user.c.unit_type)
+    ).label("name")
     rows = db.session.execute(
-        select(per_user.c.name, per_user.c.n)
+        select(name, per_user.c.n)
+        .select_from(per_user)
+        .outerjoin(Region, Region.id == per_user.c.region_id)
         .where(per_user.c.n == select(func.max(per_user.c.n)).scalar_subquery())
-        .order_by(per_user.c.name)
+        .order_by(name)
     ).all()
     return [(name, n) for name, n in rows], (rows[0][1] if rows else 0)

@@ -18,7 +18,7 @@ from app.core.mail import drop_queued, queue_email, send_queued
 from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import exports, services
-from app.reports.build import build_report
+from app.reports.snapshots import monthly_report
 from app.scheduler.models import JobMarker
 
 log = logging.getLogger("konsultasi.reports")
@@ -51,7 +51,7 @@ def send_monthly_report(now: datetime | None = None) -> int:
     if not recipients:
         log.info("no active recipient for the %s report; nothing sent", f"{month:%Y-%m}")
         return 0
-    report = build_report(month)
+    report = monthly_report(month)
     attachment = (exports.filename(report, "xlsx"), exports.XLSX_TYPE, exports.to_xlsx(report))
     try:
         db.session.add(JobMarker(key=key, done_at=now))

@@ -41,7 +41,8 @@ class ConsultationRequest(db.Model):
     unit_type: Mapped[UnitType] = mapped_column(str_enum(UnitType, 16))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     mode: Mapped[Mode] = mapped_column(str_enum(Mode, 8))
-    state: Mapped[RequestState] = mapped_column(str_enum(RequestState, 24), index=True)
+    # active_history: the old state is known when a new one is set (app.reports.snapshots).
+    state: Mapped[RequestState] = mapped_column(str_enum(RequestState, 24), index=True, active_history=True)
     agenda: Mapped[str] = mapped_column(Text)
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
@@ -91,8 +92,18 @@ class ConsultationRequest(db.Model):
         "RoomBooking", back_populates="request", cascade="all, delete-orphan", order_by="RoomBooking.id"
     )
 
-    # The monthly report counts sessions by start, state and mode.
-    __table_args__ = (Index("ix_consultation_requests_report", "scheduled_start", "state", "mode"),)
+    # The monthly report reads a month's sessions from this index alone (app.reports).
+    __table_args__ = (
+        Index(
+            "ix_consultation_requests_report",
+            "scheduled_start",
+            "state",
+            "mode",
+            "region_id",
+            "unit_type",
+            postgresql_include=["id"],
+        ),
+    )
 
     @property
     def service_user_name(self) -> str:

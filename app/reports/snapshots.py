@@ -1,0 +1,254 @@
+"""Built reports kept until their data changes.
+
+A month's report is built from scratch (app.reports.build, a dozen GROUP BY statements) the
+first time it is read after a change, and stored with the data version it was built at
+(ReportSnapshot). Later reads of the same month are served from the snapshot while the data
+version is unchanged: the page, the exports, the CLI and the email job read the same figures
+either way.
+
+The data version (one row, ReportDataVersion) is raised by every commit that inserts, updates
+or deletes something a report is made of: sessions (live and imported) and their topics,
+breaches, ratings, regions and topics. The raise is part of the committing transaction, so
+"data committed" and "version raised" become visible together. It runs last, just before the
+COMMIT, so the row lock it takes is held only while committing and never before another lock
+(no deadlock with the row locks a booking takes).
+
+Why a snapshot is never stale: a reader reads the version first and builds after. A commit
+that becomes visible before that read is in the build; one that becomes visible after it has
+raised the version past the one the snapshot is stored under, so that snapshot is never
+served. The store itself only moves a month's snapshot forward (an older build never
+overwrites a newer one).
+
+Writes the ORM does not see (SQL typed in a console) are not counted; `flask report
+clear-snapshots` and every migration (migrations/env.py) drop the snapshots.
+"""
+
+import json
+import logging
+from datetime import date
+
+from sqlalchemy import delete, event, inspect, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
+
+from app.core.clock import WIB, now_utc
+from app.domain.policy import Mode
+from app.extensions import db
+from app.reports.build import (
+    Breaches,
+    ModeSection,
+    MonthlyReport,
+    SessionRow,
+    TrendPoint,
+    build_report,
+)
+from app.reports.models import ReportDataVersion, ReportSnapshot
+from app.reports.queries import REPORTED
+from app.satisfaction.queries import Averages
+
+log = logging.getLogger(__name__)
+
+# What a report is made of. A change to any row of these tables raises the data version.
+SOURCE_TABLES = frozenset(
+    {
+        "consultation_requests",
+        "request_topics",
+        "history_sessions",
+        "history_session_topics",
+        "breaches",
+        "satisfaction_ratings",
+        "regions",
+        "topics",
+    }
+)
+# A request is in a report only in the states REPORTED (held, cancelled, no-show), and only
+# through these columns: submitting, scheduling, confirming or checking in a session changes
+# no report until the session ends (held or no-show) or is cancelled.
+REQUEST_COLUMNS = ("scheduled_start", "mode", "region_id", "unit_type", "topics")
+FLAG = "report_data_changed"
+
+
+# Raising the data version ---------------------------------------------------------------
+
+
+def _table_of(obj) -> str | None:
+    table = getattr(type(obj), "__table__", None)
+    return table.name if table is not None else None
+
+
+def _states(obj) -> tuple[set, bool]:
+    """A request's states before and after this flush (the old one is loaded when a state is set:
+    the column has active_history), and whether the state was set."""
+    history = inspect(obj).attrs.state.load_history()
+    return {*history.added, *history.unchanged, *history.deleted}, history.has_changes()
+
+
+def _listed(obj) -> bool:
+    """A new or deleted row: is it part of some report?"""
+    table = _table_of(obj)
+    if table not in SOURCE_TABLES:
+        return False
+    return table != "consultation_requests" or bool(_states(obj)[0] & set(REPORTED))
+
+
+def _changed(obj) -> bool:
+    """A changed row: does some report show the change?"""
+    table = _table_of(obj)
+    if table not in SOURCE_TABLES:
+        return False
+    if table != "consultation_requests":
+        return True
+    states, state_set = _states(obj)
+    if not states & set(REPORTED):
+        return False  # in no report before the change nor after it
+    attrs = inspect(obj).attrs
+    return state_set or any(attrs[name].history.has_changes() for name in REQUEST_COLUMNS)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_flushed_changes(session, flush_context, instances) -> None:
+    if session.info.get(FLAG):
+        return
+    if any(_listed(obj) for obj in (*session.new, *session.deleted)) or any(
+        _changed(obj) for obj in session.dirty
+    ):
+        session.info[FLAG] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_statement_changes(state) -> None:
+    """Bulk INSERT/UPDATE/DELETE statements run through the session (the history import)."""
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        if not statement.text.lstrip().lower().startswith(("select", "with")):
+            state.session.info[FLAG] = True
+        return
+    if state.is_insert or state.is_update or state.is_delete:
+        table = getattr(statement, "table", None)
+        if table is None or getattr(table, "name", None) in SOURCE_TABLES:
+            state.session.info[FLAG] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _raise_version(session) -> None:
+    if session.in_nested_transaction():
+        return  # a savepoint: the outer commit raises it
+    session.flush()  # what the commit would flush is noted first
+    if session.info.get(FLAG):
+        session.execute(
+            update(ReportDataVersion)
+            .where(ReportDataVersion.id == 1)
+            .values(value=ReportDataVersion.value + 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_changes(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(FLAG, None)
+
+
+# Serving a month ------------------------------------------------------------------------
+
+
+def report_json(month: date) -> dict:
+    """The documented JSON of `month`'s report: the snapshot when it is current, else built
+    now and stored (in the caller's transaction: the caller commits it, or it is dropped)."""
+    month = month.replace(day=1)
+    version, payload = db.session.execute(
+        select(ReportDataVersion.value, ReportSnapshot.payload)
+        .outerjoin(
+            ReportSnapshot,
+            (ReportSnapshot.month == month) & (ReportSnapshot.data_version == ReportDataVersion.value),
+        )
+        .where(ReportDataVersion.id == 1)
+    ).one_or_none() or (None, None)
+    if payload is not None:
+        return json.loads(payload)
+    data = build_report(month).to_json()
+    if version is not None and month <= now_utc().astimezone(WIB).date():
+        _store(month, version, data)  # months to come are not kept: nothing is held in them yet
+    return data
+
+
+def monthly_report(month: date) -> MonthlyReport:
+    """`month`'s report as the page and the exports use it (from report_json)."""
+    return report_from_json(report_json(month))
+
+
+def _store(month: date, version: int, data: dict) -> None:
+    table = ReportSnapshot.__table__
+    values = {
+        "month": month,
+        "data_version": version,
+        "payload": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
+        "built_at": now_utc(),
+    }
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(**values)
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.month],
+            set_={name: statement.excluded[name] for name in ("data_version", "payload", "built_at")},
+            where=table.c.data_version < statement.excluded.data_version,
+        )
+    )
+
+
+def clear() -> int:
+    """Drop every snapshot (the next read of each month rebuilds it); how many there were."""
+    return db.session.execute(delete(ReportSnapshot)).rowcount
+
+
+# From the JSON back to the report -------------------------------------------------------
+
+MODES = {"video_conference": Mode.VC, "face_to_face": Mode.FTF}
+
+
+def report_from_json(data: dict) -> MonthlyReport:
+    """The MonthlyReport whose to_json() is `data` (tests/reports/test_snapshots.py)."""
+    sections = {key: _section(mode, data[key]) for key, mode in MODES.items()}
+    breaches = data["breaches"]
+    satisfaction = data["satisfaction"]
+    return MonthlyReport(
+        month=date.fromisoformat(data["month"] + "-01"),
+        video_conference=sections["video_conference"],
+        face_to_face=sections["face_to_face"],
+        trend=[
+            TrendPoint(date.fromisoformat(p["month"] + "-01"), p["video_conference"], p["face_to_face"])
+            for p in data["trend"]
+        ],
+        breaches=Breaches(
+            total=breaches["total"],
+            by_type=[(b["code"], b["label"], b["count"]) for b in breaches["by_type"]],
+            by_pemda=[(b["service_user"], b["count"]) for b in breaches["by_pemda"]],
+        ),
+        top_service_users=[(u["service_user"], u["count"]) for u in data["top_service_users"]],
+        satisfaction=Averages(
+            count=satisfaction["ratings"],
+            raters=satisfaction["raters"],
+            service=satisfaction["service"],
+            substance=satisfaction["substance"],
+        ),
+        summary=list(data["summary"]),
+    )
+
+
+def _section(mode: Mode, data: dict) -> ModeSection:
+    return ModeSection(
+        mode=mode,
+        count=data["count"],
+        cancelled=data["cancelled"],
+        no_show=data["no_show"],
+        top_topics=list(data["top_topics"]),
+        topic_counts=[(t["code"], t["count"]) for t in data["topic_counts"]],
+        sessions=[
+            SessionRow(s["no"], s["service_user"], date.fromisoformat(s["date"]), tuple(s["topics"]))
+            for s in data["sessions"]
+        ],
+        previous=data["previous_month"],
+        year_before=data["same_month_last_year"],
+    )
