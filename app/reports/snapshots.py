@@ -157,7 +157,21 @@ def _forget_changes(session, transaction) -> None:
 def report_json(month: date) -> dict:
     """The documented JSON of `month`'s report: the snapshot when it is current, else built
     now and stored (in the caller's transaction: the caller commits it, or it is dropped)."""
-    month = month.replace(day=1)
+    return _served(month.replace(day=1))[0]
+
+
+def refresh(months: list[date]) -> int:
+    """Build and store the report of each month whose stored one is missing or out of date,
+    one commit per month; how many were built (the scheduler's `report_snapshots` job)."""
+    built = 0
+    for month in months:
+        built += _served(month.replace(day=1))[1]
+        db.session.commit()
+    return built
+
+
+def _served(month: date) -> tuple[dict, bool]:
+    """(the report's JSON, whether it was built now)."""
     version, payload = db.session.execute(
         select(ReportDataVersion.value, ReportSnapshot.payload)
         .outerjoin(
@@ -167,11 +181,11 @@ def report_json(month: date) -> dict:
         .where(ReportDataVersion.id == 1)
     ).one_or_none() or (None, None)
     if payload is not None:
-        return json.loads(payload)
+        return json.loads(payload), False
     data = build_report(month).to_json()
     if version is not None and month <= now_utc().astimezone(WIB).date():
         _store(month, version, data)  # months to come are not kept: nothing is held in them yet
-    return data
+    return data, True
 
 
 def monthly_report(month: date) -> MonthlyReport:

@@ -6,6 +6,9 @@ report once: the JobMarker "monthly-report:YYYY-MM" and the outbox rows (one per
 each with its own dedupe key) commit in one transaction, so a restart, a second scheduler
 process or a catch-up later in the month sends nothing twice. With no active recipient it
 does nothing and leaves no marker: an address added later in the month still gets the report.
+
+refresh_report_snapshots(now) keeps this month's and last month's reports stored
+(app.reports.snapshots), rebuilding them after a change.
 """
 
 import logging
@@ -17,7 +20,7 @@ from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued, queue_email, send_queued
 from app.domain.months import shift_month
 from app.extensions import db
-from app.reports import exports, services
+from app.reports import exports, services, snapshots
 from app.reports.snapshots import monthly_report
 from app.scheduler.models import JobMarker
 
@@ -74,4 +77,11 @@ def send_monthly_report(now: datetime | None = None) -> int:
     return len(recipients)
 
 
-__all__ = ["send_monthly_report", "marker_key", "due_month"]
+def refresh_report_snapshots(now: datetime | None = None) -> int:
+    """Keep this month's and last month's reports stored: after a change they are rebuilt
+    here within one run, so coordinators rarely wait for a build. How many were built."""
+    this_month = (now or now_utc()).astimezone(WIB).date().replace(day=1)
+    return snapshots.refresh([shift_month(this_month, -1), this_month])
+
+
+__all__ = ["send_monthly_report", "marker_key", "due_month", "refresh_report_snapshots"]

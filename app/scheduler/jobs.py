@@ -35,6 +35,7 @@ JOBS: list[Job] = [
     Job("no_shows", "app.checkin.tasks:mark_no_shows", 300, 300),
     Job("survey_requests", "app.satisfaction.tasks:send_survey_requests", 300, 300),
     Job("monthly_report", "app.reports.tasks:send_monthly_report", 300, 300),
+    Job("report_snapshots", "app.reports.tasks:refresh_report_snapshots", 300, 300),
 ]
 
 

@@ -19,6 +19,7 @@ from app.regions.models import Region
 from app.reports import snapshots
 from app.reports.build import build_report
 from app.reports.models import ReportDataVersion, ReportSnapshot
+from app.reports.tasks import refresh_report_snapshots
 from app.requests.models import ConsultationRequest
 from app.satisfaction.models import SatisfactionRating
 from tests import factories
@@ -321,3 +322,18 @@ def test_leaving_the_reported_states_from_an_expired_request_is_seen(april):
     db.session.commit()
     assert version() == start + 1
     assert served() == fresh()
+
+
+def test_the_job_keeps_this_and_last_month_stored(april):
+    now = NOW  # 10 May 2023 WIB
+    assert refresh_report_snapshots(now) == 2
+    assert sorted(stored()) == [(APRIL, version()), (date(2023, 5, 1), version())]
+    assert refresh_report_snapshots(now) == 0  # nothing changed
+    _hold_to_cancelled()
+    db.session.commit()
+    assert refresh_report_snapshots(now) == 2
+    assert sorted(stored()) == [(APRIL, version()), (date(2023, 5, 1), version())]
+    with counting() as statements:
+        data = snapshots.report_json(APRIL)
+    assert len(statements) == 1
+    assert data == fresh()

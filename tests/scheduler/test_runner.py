@@ -61,18 +61,20 @@ def test_the_registry_names_plain_functions_with_grace_times():
         "no_shows",
         "survey_requests",
         "monthly_report",
+        "report_snapshots",
     ]
     assert jobs.job("outbox").seconds == 60
     assert {j.seconds for j in jobs.JOBS[1:]} == {300}
     assert all(0 < j.misfire_grace_time <= j.seconds for j in jobs.JOBS)
     assert jobs.job("reminders").function() is tasks.send_reminders
     from app.checkin.tasks import mark_no_shows
-    from app.reports.tasks import send_monthly_report
+    from app.reports.tasks import refresh_report_snapshots, send_monthly_report
     from app.satisfaction.tasks import send_survey_requests
 
     assert jobs.job("no_shows").function() is mark_no_shows
     assert jobs.job("survey_requests").function() is send_survey_requests
     assert jobs.job("monthly_report").function() is send_monthly_report
+    assert jobs.job("report_snapshots").function() is refresh_report_snapshots
     with pytest.raises(KeyError):
         jobs.job("nope")
 
