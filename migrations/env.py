@@ -114,9 +114,11 @@ def run_migrations_online():
 
 
 def drop_report_snapshots(connection):
-    """A migration may change the data a stored report was built from: every stored report
-    is dropped (app.reports.snapshots), and each month is rebuilt on its next read."""
+    """A migration may change the data a stored report was built from: the report data version
+    is raised and every stored report dropped (app.reports.snapshots), so each month is
+    rebuilt on its next read, and a build running meanwhile is never served."""
     if sa.inspect(connection).has_table("report_snapshots"):
+        connection.execute(sa.text("UPDATE report_data_version SET value = value + 1"))
         connection.execute(sa.text("DELETE FROM report_snapshots"))
         connection.commit()
 

@@ -45,16 +45,19 @@ def _check_round_trip(url: str, tmp_path) -> None:
 def _check_report_snapshots_dropped() -> None:
     """The data version row exists; any migration run drops the stored reports."""
     with db.engine.begin() as conn:
-        assert conn.execute(text("SELECT id, value FROM report_data_version")).all() == [(1, 0)]
+        [(row_id, version)] = conn.execute(text("SELECT id, value FROM report_data_version")).all()
+        assert row_id == 1
         conn.execute(
             text(
-                "INSERT INTO report_snapshots (month, data_version, payload, built_at)"
-                " VALUES ('2023-04-01', 0, '{}', '2023-05-01 00:00:00')"
-            )
+                "INSERT INTO report_snapshots (month, data_version, code_version, payload, built_at)"
+                " VALUES ('2023-04-01', :version, 'x', '{}', '2023-05-01 00:00:00')"
+            ),
+            {"version": version},
         )
-    upgrade()  # nothing left to apply: the stored reports are dropped all the same
+    upgrade()  # nothing left to apply: the version is raised and the stored reports dropped
     with db.engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM report_snapshots")) == 0
+        assert conn.scalar(text("SELECT value FROM report_data_version")) == version + 1
 
 
 def test_sqlite_upgrade_downgrade_upgrade(tmp_path):

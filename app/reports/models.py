@@ -40,6 +40,7 @@ class ReportSnapshot(db.Model):
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     data_version: Mapped[int] = mapped_column(BigInteger)
+    code_version: Mapped[str] = mapped_column(String(16))  # snapshots.report_code()
     payload: Mapped[str] = mapped_column(Text)
     built_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

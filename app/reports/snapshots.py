@@ -4,7 +4,8 @@ A month's report is built from scratch (app.reports.build, a dozen GROUP BY stat
 first time it is read after a change, and stored with the data version it was built at
 (ReportSnapshot). Later reads of the same month are served from the snapshot while the data
 version is unchanged: the page, the exports, the CLI and the email job read the same figures
-either way.
+either way. The scheduler's `report_snapshots` job rebuilds this month's and last month's
+after a change, so that coordinators rarely wait for a build.
 
 The data version (one row, ReportDataVersion) is raised by every commit that inserts, updates
 or deletes something a report is made of: sessions (live and imported) and their topics,
@@ -17,19 +18,26 @@ Why a snapshot is never stale: a reader reads the version first and builds after
 that becomes visible before that read is in the build; one that becomes visible after it has
 raised the version past the one the snapshot is stored under, so that snapshot is never
 served. The store itself only moves a month's snapshot forward (an older build never
-overwrites a newer one).
+overwrites a newer one). A snapshot also records the fingerprint of the code that built it
+(report_code()): after a deploy that changes how reports are made, old ones are not served.
 
-Writes the ORM does not see (SQL typed in a console) are not counted; `flask report
-clear-snapshots` and every migration (migrations/env.py) drop the snapshots.
+Writes the ORM does not see (SQL typed in a console) are not counted: `flask report
+clear-snapshots` raises the version and drops the snapshots, as every migration does
+(migrations/env.py).
 """
 
+import hashlib
+import importlib
 import json
 import logging
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
@@ -45,7 +53,6 @@ from app.reports.build import (
     build_report,
 )
 from app.reports.models import ReportDataVersion, ReportSnapshot
-from app.reports.queries import REPORTED
 from app.satisfaction.queries import Averages
 
 log = logging.getLogger(__name__)
@@ -63,10 +70,24 @@ SOURCE_TABLES = frozenset(
         "topics",
     }
 )
-# A request is in a report only in the states REPORTED (held, cancelled, no-show), and only
-# through these columns: submitting, scheduling, confirming or checking in a session changes
-# no report until the session ends (held or no-show) or is cancelled.
-REQUEST_COLUMNS = ("scheduled_start", "mode", "region_id", "unit_type", "topics")
+# What a report reads of a request. A request is in a report only once it has a scheduled
+# start (held, cancelled and no-show sessions are counted by it): submitting, editing, sending
+# back or rejecting a request never scheduled changes no report, nor does any other column
+# (agenda, contacts, notes, letters) of any request. A scheduled request's state changes
+# (confirmed, held...) all count: what matters is what is written, not the state it was read in.
+REQUEST_COLUMNS = ("state", "scheduled_start", "mode", "region_id", "unit_type", "topics")
+# The code that makes a report: its fingerprint is part of a snapshot's key.
+REPORT_MODULES = (
+    "app.reports.build",
+    "app.reports.queries",
+    "app.reports.tables",
+    "app.reports.text",
+    "app.domain.report_text",
+    "app.domain.breaches",
+    "app.domain.months",
+    "app.satisfaction.queries",
+    __name__,
+)
 FLAG = "report_data_changed"
 
 
@@ -78,11 +99,14 @@ def _table_of(obj) -> str | None:
     return table.name if table is not None else None
 
 
-def _states(obj) -> tuple[set, bool]:
-    """A request's states before and after this flush (the old one is loaded when a state is set:
-    the column has active_history), and whether the state was set."""
-    history = inspect(obj).attrs.state.load_history()
-    return {*history.added, *history.unchanged, *history.deleted}, history.has_changes()
+def _scheduled(obj) -> bool:
+    """Whether a request has, or had before this flush, a scheduled start. A start set over an
+    old value that was never loaded counts as scheduled: the old one may have been."""
+    state = inspect(obj)
+    history = state.attrs.scheduled_start.load_history()
+    if state.persistent and history.added and not history.deleted:
+        return True
+    return any(value is not None for value in (*history.added, *history.unchanged, *history.deleted))
 
 
 def _listed(obj) -> bool:
@@ -90,21 +114,19 @@ def _listed(obj) -> bool:
     table = _table_of(obj)
     if table not in SOURCE_TABLES:
         return False
-    return table != "consultation_requests" or bool(_states(obj)[0] & set(REPORTED))
+    return table != "consultation_requests" or _scheduled(obj)
 
 
 def _changed(obj) -> bool:
-    """A changed row: does some report show the change?"""
+    """A changed row: does some report show the change? Decided on what was changed, not on
+    the state the row was loaded with (another transaction may have changed it since)."""
     table = _table_of(obj)
     if table not in SOURCE_TABLES:
         return False
     if table != "consultation_requests":
         return True
-    states, state_set = _states(obj)
-    if not states & set(REPORTED):
-        return False  # in no report before the change nor after it
     attrs = inspect(obj).attrs
-    return state_set or any(attrs[name].history.has_changes() for name in REQUEST_COLUMNS)
+    return any(attrs[name].history.has_changes() for name in REQUEST_COLUMNS) and _scheduled(obj)
 
 
 @event.listens_for(Session, "before_flush")
@@ -131,24 +153,37 @@ def _note_statement_changes(state) -> None:
             state.session.info[FLAG] = True
 
 
+def _raise(session) -> None:
+    session.execute(
+        update(ReportDataVersion)
+        .where(ReportDataVersion.id == 1)
+        .values(value=ReportDataVersion.value + 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
 @event.listens_for(Session, "before_commit")
 def _raise_version(session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the outer commit raises it
     session.flush()  # what the commit would flush is noted first
     if session.info.get(FLAG):
-        session.execute(
-            update(ReportDataVersion)
-            .where(ReportDataVersion.id == 1)
-            .values(value=ReportDataVersion.value + 1)
-            .execution_options(synchronize_session=False)
-        )
+        _raise(session)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_changes(session, transaction) -> None:
     if transaction.parent is None:
         session.info.pop(FLAG, None)
+
+
+@cache
+def report_code() -> str:
+    """The fingerprint of the code that makes a report (REPORT_MODULES)."""
+    digest = hashlib.sha256()
+    for name in REPORT_MODULES:
+        digest.update(Path(importlib.import_module(name).__file__).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # Serving a month ------------------------------------------------------------------------
@@ -158,6 +193,11 @@ def report_json(month: date) -> dict:
     """The documented JSON of `month`'s report: the snapshot when it is current, else built
     now and stored (in the caller's transaction: the caller commits it, or it is dropped)."""
     return _served(month.replace(day=1))[0]
+
+
+def monthly_report(month: date) -> MonthlyReport:
+    """`month`'s report as the page and the exports use it (from report_json)."""
+    return report_from_json(report_json(month))
 
 
 def refresh(months: list[date]) -> int:
@@ -170,13 +210,27 @@ def refresh(months: list[date]) -> int:
     return built
 
 
+def clear() -> int:
+    """Raise the data version and drop every snapshot (a build running now stores its report
+    under the old version, never served); how many snapshots there were."""
+    _raise(db.session)
+    return db.session.execute(delete(ReportSnapshot)).rowcount
+
+
 def _served(month: date) -> tuple[dict, bool]:
     """(the report's JSON, whether it was built now)."""
+    db.session.flush()
+    if db.session.info.get(FLAG):
+        # This transaction changed report data not yet committed: build from what it sees,
+        # store nothing (the commit raises the version anyway).
+        return build_report(month).to_json(), True
     version, payload = db.session.execute(
         select(ReportDataVersion.value, ReportSnapshot.payload)
         .outerjoin(
             ReportSnapshot,
-            (ReportSnapshot.month == month) & (ReportSnapshot.data_version == ReportDataVersion.value),
+            (ReportSnapshot.month == month)
+            & (ReportSnapshot.data_version == ReportDataVersion.value)
+            & (ReportSnapshot.code_version == report_code()),
         )
         .where(ReportDataVersion.id == 1)
     ).one_or_none() or (None, None)
@@ -188,33 +242,35 @@ def _served(month: date) -> tuple[dict, bool]:
     return data, True
 
 
-def monthly_report(month: date) -> MonthlyReport:
-    """`month`'s report as the page and the exports use it (from report_json)."""
-    return report_from_json(report_json(month))
-
-
 def _store(month: date, version: int, data: dict) -> None:
+    """Keep `data` as `month`'s report built at `version`, unless a newer build is kept. A lock
+    held longer than the database lets a statement wait only costs the keeping, not the read."""
     table = ReportSnapshot.__table__
     values = {
         "month": month,
         "data_version": version,
+        "code_version": report_code(),
         "payload": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         "built_at": now_utc(),
     }
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    insert = sqlite_insert if sqlite else pg_insert
     statement = insert(table).values(**values)
-    db.session.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.month],
-            set_={name: statement.excluded[name] for name in ("data_version", "payload", "built_at")},
-            where=table.c.data_version < statement.excluded.data_version,
-        )
+    excluded = statement.excluded
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.month],
+        set_={name: excluded[name] for name in ("data_version", "code_version", "payload", "built_at")},
+        where=(table.c.data_version < excluded.data_version)
+        | ((table.c.data_version == excluded.data_version) & (table.c.code_version != excluded.code_version)),
     )
-
-
-def clear() -> int:
-    """Drop every snapshot (the next read of each month rebuilds it); how many there were."""
-    return db.session.execute(delete(ReportSnapshot)).rowcount
+    try:
+        if sqlite:  # pysqlite's savepoints are unreliable; a failed statement leaves SQLite's
+            db.session.execute(statement)  # transaction usable anyway
+        else:
+            with db.session.begin_nested():
+                db.session.execute(statement)
+    except OperationalError:  # locked longer than the database lets a statement wait
+        log.warning("the %s report was not kept: the database is busy", f"{month:%Y-%m}")
 
 
 # From the JSON back to the report -------------------------------------------------------

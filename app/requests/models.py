@@ -41,8 +41,7 @@ class ConsultationRequest(db.Model):
     unit_type: Mapped[UnitType] = mapped_column(str_enum(UnitType, 16))
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     mode: Mapped[Mode] = mapped_column(str_enum(Mode, 8))
-    # active_history: the old state is known when a new one is set (app.reports.snapshots).
-    state: Mapped[RequestState] = mapped_column(str_enum(RequestState, 24), index=True, active_history=True)
+    state: Mapped[RequestState] = mapped_column(str_enum(RequestState, 24), index=True)
     agenda: Mapped[str] = mapped_column(Text)
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))

@@ -13,8 +13,10 @@ from app.auth.models import User
 from app.core import audit, mail
 from app.core.access import require_coordinator
 from app.core.clock import now_utc
+from app.core.db_setup import lock_row
 from app.domain.policy import Mode
 from app.domain.states import Action, IllegalTransition, transition
+from app.extensions import db
 from app.invites import services as invites_services
 from app.requests.labels import mode_label, state_label
 from app.requests.models import ConsultationRequest
@@ -35,6 +37,7 @@ def _decide(req: ConsultationRequest, action: Action, actor: User, reason: str, 
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a reason is required")
+    lock_row(db.session, req)  # decide on the state as it is now, not as the page loaded it
     before = req.state
     req.state = transition(req.state, action)
     req.state_reason = reason
@@ -73,6 +76,7 @@ def convert_to_vc(
     reason = (reason or "").strip()
     if not reason:
         raise ValueError("a reason is required")
+    lock_row(db.session, req)  # a session held or cancelled meanwhile is not converted
     if req.mode != Mode.FTF:
         raise IllegalTransition(req.state, Action.CONVERT_TO_VC)
     new_state = transition(req.state, Action.CONVERT_TO_VC)

@@ -28,6 +28,7 @@ def upgrade():
     op.create_table('report_snapshots',
     sa.Column('month', sa.Date(), nullable=False),
     sa.Column('data_version', sa.BigInteger(), nullable=False),
+    sa.Column('code_version', sa.String(length=16), nullable=False),
     sa.Column('payload', sa.Text(), nullable=False),
     sa.Column('built_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('month', name=op.f('pk_report_snapshots'))

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.auth.models import Role
 from app.compliance.models import Breach
 from app.domain.months import month_bounds
 from app.domain.policy import Mode
-from app.domain.states import RequestState
+from app.domain.states import IllegalTransition, RequestState
 from app.extensions import db
 from app.history.models import HistorySession
 from app.regions.models import Region
@@ -22,8 +23,9 @@ from app.reports.models import ReportDataVersion, ReportSnapshot
 from app.reports.tasks import refresh_report_snapshots
 from app.requests.models import ConsultationRequest
 from app.satisfaction.models import SatisfactionRating
+from app.scheduling import decisions
 from tests import factories
-from tests.reports.conftest import APRIL, NOW
+from tests.reports.conftest import APRIL, NOW, wib
 from tests.reports.test_query_count import counting
 
 
@@ -286,20 +288,28 @@ def test_months_to_come_are_built_but_not_kept(april):
     assert stored() == [(date(2023, 5, 1), version())]
 
 
-def test_a_session_is_in_reports_only_from_its_outcome(april, builder):
-    """Submitting, scheduling and confirming change no report; holding the session does."""
+def test_a_request_is_in_reports_once_scheduled(april, builder):
+    """Submitting and editing a request never scheduled change no report; scheduling it,
+    confirming it and holding it each do."""
     served()
     start = version()
-    req = builder.live(factories.BREBES, NOW, Mode.VC, ["DAU"], state=RequestState.SUBMITTED)
+    req = factories.consultation(builder.operator(factories.BREBES), mode=Mode.VC, with_letter=False)
     db.session.commit()
-    for state in (RequestState.SCHEDULED, RequestState.CONFIRMED):
-        req.state = state
-        req.scheduled_start = req.scheduled_start + timedelta(hours=1)
-        db.session.commit()
+    assert req.scheduled_start is None and version() == start
+    req.mode = Mode.FTF
+    req.topics = [factories.topic("DBH")]
+    req.state = RequestState.CHANGES_REQUESTED
+    db.session.commit()
     assert version() == start
-    req.state = RequestState.HELD
+    req.state, req.scheduled_start, req.scheduled_end = RequestState.SCHEDULED, NOW, NOW + timedelta(hours=1)
     db.session.commit()
     assert version() == start + 1
+    req.agenda = "Agenda baru"  # not read by any report
+    db.session.commit()
+    assert version() == start + 1
+    req.state = RequestState.CONFIRMED
+    db.session.commit()
+    assert version() == start + 2
 
 
 def test_a_change_to_an_expired_held_request_is_seen(april):
@@ -337,3 +347,113 @@ def test_the_job_keeps_this_and_last_month_stored(april):
         data = snapshots.report_json(APRIL)
     assert len(statements) == 1
     assert data == fresh()
+
+
+def test_a_stale_page_cannot_convert_a_session_held_meanwhile(app, april, builder):
+    """The coordinator's page loaded a scheduled face-to-face session; the front desk marks it
+    held; converting it to VC from the stale page is refused, and the report stays true."""
+    coordinator = factories.user(Role.COORDINATOR, name="Koordinator")
+    req = builder.live(
+        factories.BALIKPAPAN, wib(2023, 4, 20, 9), Mode.FTF, ["DAU"], state=RequestState.SCHEDULED
+    )
+    db.session.commit()
+    assert req.state == RequestState.SCHEDULED  # as the page loaded it
+    with Session(db.engine) as desk:
+        desk.get(ConsultationRequest, req.id).state = RequestState.HELD
+        desk.commit()
+    before = served()
+    assert before["face_to_face"]["count"] == 3
+    with pytest.raises(IllegalTransition):
+        decisions.convert_to_vc(
+            req, actor=coordinator, reason="VC saja", meeting_url="https://meet.example/x"
+        )
+    db.session.rollback()
+    assert served() == fresh() == before
+
+
+def test_a_mode_change_of_a_scheduled_request_counts_whatever_state_was_loaded(april, builder):
+    req = builder.live(
+        factories.BALIKPAPAN, wib(2023, 4, 20, 9), Mode.FTF, ["DAU"], state=RequestState.SCHEDULED
+    )
+    db.session.commit()
+    start = version()
+    req.mode = Mode.VC
+    db.session.commit()
+    assert version() == start + 1
+
+
+def test_clearing_during_a_build_is_not_undone_by_it(app, april, monkeypatch):
+    """Data changed by hand in a console (not counted), then `clear-snapshots`, while a reader
+    builds from the data before: the reader's build is not served afterwards."""
+    real_build = snapshots.build_report
+
+    def build_then_edit_by_hand(month):
+        report = real_build(month)
+        with Session(db.engine) as console:
+            console.connection().exec_driver_sql(
+                "UPDATE consultation_requests SET state = 'cancelled' WHERE state = 'held'"
+            )
+            console.commit()
+        with app.app_context():
+            snapshots.clear()
+            db.session.commit()
+        return report
+
+    monkeypatch.setattr(snapshots, "build_report", build_then_edit_by_hand)
+    served()
+    monkeypatch.setattr(snapshots, "build_report", real_build)
+    after = served()
+    assert after == fresh()
+    assert after["video_conference"]["count"] == 1  # only the imported session is still held
+
+
+def test_this_transactions_own_changes_are_in_its_report(april):
+    served()
+    held_request().state = RequestState.CANCELLED
+    db.session.flush()
+    assert snapshots.report_json(APRIL) == fresh()
+    db.session.rollback()
+    assert snapshots.report_json(APRIL) == fresh()
+
+
+def test_reports_built_by_other_code_are_not_served(april, monkeypatch):
+    served()
+    monkeypatch.setattr(snapshots, "report_code", lambda: "after-a-deploy")
+    with counting() as statements:
+        assert snapshots.report_json(APRIL) == fresh()
+    assert len(statements) > 1  # built again
+    db.session.commit()
+    assert db.session.scalar(select(ReportSnapshot.code_version)) == "after-a-deploy"
+    with counting() as statements:
+        snapshots.report_json(APRIL)
+    assert len(statements) == 1
+
+
+def test_a_busy_database_costs_the_keeping_not_the_report(app, april):
+    """Another transaction holds what storing needs longer than a statement may wait: the
+    report is read all the same, and kept on a later read."""
+    served()
+    old = version()
+    db.session.execute(update(ReportDataVersion).values(value=ReportDataVersion.value + 1))
+    db.session.commit()
+    expected = fresh()
+    sqlite = db.engine.dialect.name == "sqlite"
+    other = db.engine.connect()
+    try:
+        if sqlite:
+            other.exec_driver_sql("BEGIN IMMEDIATE")  # the database write lock
+            db.session.connection().exec_driver_sql("PRAGMA busy_timeout=50")
+        else:
+            other.exec_driver_sql("SELECT 1 FROM report_snapshots FOR UPDATE")  # the month's row
+            db.session.connection().exec_driver_sql("SET LOCAL lock_timeout = '50ms'")
+        assert snapshots.report_json(APRIL) == expected
+        db.session.commit()
+    finally:
+        other.rollback()
+        other.close()
+        if sqlite:
+            db.session.connection().exec_driver_sql("PRAGMA busy_timeout=10000")
+            db.session.commit()
+    assert stored() == [(APRIL, old)]
+    assert served() == expected
+    assert stored() == [(APRIL, old + 1)]
