@@ -3,10 +3,11 @@
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from app.core.clock import now_utc
 from app.core.mail import queue_email
+from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
 from app.requests.labels import mode_label
@@ -20,6 +21,10 @@ log = logging.getLogger("konsultasi.satisfaction")
 # Sessions held longer ago than this are not asked any more (a restored backup or a long
 # outage must not send a burst of stale surveys).
 LOOKBACK = timedelta(days=14)
+# A video conference is marked held by the scheduler as soon as it ends; a coordinator who
+# knows the Pemda did not join records the no-show by hand. Its survey waits this long, so a
+# Pemda that did not come is not asked to rate the session.
+VC_NO_SHOW_GRACE = timedelta(hours=2)
 
 
 def survey_dedupe_key(req: ConsultationRequest) -> str:
@@ -27,8 +32,9 @@ def survey_dedupe_key(req: ConsultationRequest) -> str:
 
 
 def send_survey_requests(now: datetime | None = None) -> int:
-    """Queue the survey request of every held, unrated session that ended; once each (the
-    outbox's unique dedupe key is the marker). Returns how many were queued now."""
+    """Queue the survey request of every held, unrated session that ended (a video conference
+    VC_NO_SHOW_GRACE after it ended); once each (the outbox's unique dedupe key is the marker).
+    Returns how many were queued now."""
     now = now or now_utc()
     ids = db.session.scalars(
         select(ConsultationRequest.id)
@@ -36,6 +42,10 @@ def send_survey_requests(now: datetime | None = None) -> int:
         .where(
             ConsultationRequest.state == RequestState.HELD,
             ConsultationRequest.scheduled_end <= now,
+            or_(
+                ConsultationRequest.mode != Mode.VC,
+                ConsultationRequest.scheduled_end <= now - VC_NO_SHOW_GRACE,
+            ),
             ConsultationRequest.scheduled_end > now - LOOKBACK,
             SatisfactionRating.id.is_(None),
         )

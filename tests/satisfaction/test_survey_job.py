@@ -59,3 +59,18 @@ def test_a_session_that_cannot_be_asked_does_not_block_the_others(app, pemda, he
     assert send_survey_requests(NOW) == 1
     assert [m.request_id for m in surveys()] == [fine.id]
     assert "could not queue the survey request" in caplog.text
+
+
+def test_a_video_conference_waits_for_a_no_show_to_be_recorded(app, pemda, held):
+    from app.domain.policy import Mode
+    from app.satisfaction.tasks import VC_NO_SHOW_GRACE
+
+    joined = held(start=NOW - timedelta(hours=1))  # ends now
+    absent = held(start=NOW - timedelta(hours=1))
+    joined.mode = absent.mode = Mode.VC
+    db.session.commit()
+    assert send_survey_requests(NOW + VC_NO_SHOW_GRACE - timedelta(minutes=1)) == 0
+    absent.state = RequestState.NO_SHOW  # the coordinator records that the Pemda did not join
+    db.session.commit()
+    assert send_survey_requests(NOW + VC_NO_SHOW_GRACE) == 1
+    assert [m.request_id for m in surveys()] == [joined.id]
