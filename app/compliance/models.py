@@ -37,7 +37,7 @@ class Breach(db.Model):
     # The person at whose action it was recorded (the receptionist for a desk rule); None
     # for a scheduler job.
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The numbers behind it, e.g. {"allowed": 5, "came": 7, "over": 2}.
     evidence: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
@@ -58,7 +58,11 @@ class Breach(db.Model):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
 
-    __table_args__ = (Index("ix_breaches_pemda_time", "region_id", "unit_type", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_breaches_pemda_time", "region_id", "unit_type", "recorded_at"),
+        # The ledger's month filter and the monthly report (read from this index alone).
+        Index("ix_breaches_report", "recorded_at", "voided_at", "type_code", "region_id", "unit_type"),
+    )
 
     @property
     def service_user_name(self) -> str:

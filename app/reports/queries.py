@@ -10,10 +10,13 @@ Rows come back as plain tuples: no ORM object is loaded, nothing is lazily loade
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
 from sqlalchemy import (
+    CursorResult,
     Integer,
     String,
+    bindparam,
     case,
     cast,
     func,
@@ -46,23 +49,42 @@ NOT_HELD = (RequestState.CANCELLED, RequestState.NO_SHOW)
 REPORTED = (RequestState.HELD, *NOT_HELD)
 
 
+# The statements that read one month are built once per dialect (building one costs more than
+# running a small one) with the month's bounds as parameters, given by month_params(month).
+START, END = bindparam("start"), bindparam("end")  # instants: the month's first, the next month's
+FIRST, FOLLOWING = bindparam("first"), bindparam("following")  # days: likewise
+
+
 def month_dates(month: date) -> tuple[date, date]:
     """[first day, first day of the next month) of `month`: the bounds of history dates."""
     return month.replace(day=1), shift_month(month, 1)
 
 
-def _in_month(month: date):
+def month_params(month: date) -> dict:
     start, end = month_bounds(month)
-    return CR.scheduled_start >= start, CR.scheduled_start < end
-
-
-def held_in_month(month: date):
-    return (CR.state == RequestState.HELD, *_in_month(month))
-
-
-def history_in_month(month: date):
     first, following = month_dates(month)
-    return HS.session_date >= first, HS.session_date < following
+    return {"start": start, "end": end, "first": first, "following": following}
+
+
+def execute(statement, params: dict | None = None) -> CursorResult:
+    """Run a report statement on the session's connection: it reads columns only, so the ORM's
+    per-row result processing is skipped. Pending changes are flushed first, as the session's
+    own execute would."""
+    if db.session.autoflush:
+        db.session.flush()
+    return db.session.connection().execute(statement, params)
+
+
+def dialect() -> str:
+    return db.session.get_bind().dialect.name
+
+
+def held_in_month():
+    return CR.state == RequestState.HELD, CR.scheduled_start >= START, CR.scheduled_start < END
+
+
+def history_in_month():
+    return HS.session_date >= FIRST, HS.session_date < FOLLOWING
 
 
 def service_user_sql(region_name, unit_type):
@@ -135,7 +157,7 @@ def counts(month: date) -> Counts:
                 *by, per_day.c.mode
             )
         )
-    rows = db.session.execute(union_all(*parts)).all()
+    rows = execute(union_all(*parts)).all()
     held: dict[tuple[date, Mode], int] = defaultdict(int)
     not_held: dict[tuple[Mode, RequestState], int] = defaultdict(int)
     for index, mode, state, n in rows:
@@ -149,7 +171,7 @@ def counts(month: date) -> Counts:
 def data_start() -> date | None:
     """The first month with any session (held, cancelled or no-show live requests, or imported):
     comparisons with months before it are left out rather than reported as a rise from zero."""
-    first_live, first_history = db.session.execute(
+    first_live, first_history = execute(
         select(
             select(func.min(CR.scheduled_start)).where(CR.state.in_(REPORTED)).scalar_subquery(),
             select(func.min(HS.session_date)).scalar_subquery(),
@@ -169,35 +191,37 @@ def data_start() -> date | None:
 def topic_table() -> dict[int, tuple[str, int]]:
     """Every topic: id -> (code, sort order). A few dozen rows, read once per report."""
     return {
-        tid: (code, order)
-        for tid, code, order in db.session.execute(select(Topic.id, Topic.code, Topic.sort_order))
+        tid: (code, order) for tid, code, order in execute(select(Topic.id, Topic.code, Topic.sort_order))
     }
 
 
-def _with_topics(model, link, key):
+def _with_topics(model, link, key, dialect: str):
     """(mode, topic_id) of the sessions of `model` and their topics in `link`. PostgreSQL would
     hash the whole link table for a plain join; a LATERAL subquery (OFFSET 0 keeps it from
     being flattened into that join) reads the link's primary key for each session instead.
     SQLite has no LATERAL and looks the key up for a join anyway."""
-    if db.session.get_bind().dialect.name != "postgresql":
+    if dialect != "postgresql":
         return select(model.mode.label("mode"), link.c.topic_id.label("topic_id")).join(link, key == model.id)
     topics = select(link.c.topic_id).where(key == model.id).offset(0).lateral()
     return select(model.mode.label("mode"), topics.c.topic_id.label("topic_id")).join(topics, true())
 
 
+@cache
+def _topic_counts(dialect: str):
+    live = _with_topics(CR, request_topics, request_topics.c.request_id, dialect).where(*held_in_month())
+    history = _with_topics(HS, history_session_topics, history_session_topics.c.session_id, dialect).where(
+        *history_in_month()
+    )
+    both = union_all(live, history).subquery()
+    return select(type_coerce(both.c.mode, String), both.c.topic_id, func.count()).group_by(
+        both.c.mode, both.c.topic_id
+    )
+
+
 def topic_counts(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list[tuple[str, int]]]:
     """Per mode, (topic code, sessions) over both sources, in the taxonomy's order. Grouped on
     topic ids; `topics` names them."""
-    live = _with_topics(CR, request_topics, request_topics.c.request_id).where(*held_in_month(month))
-    history = _with_topics(HS, history_session_topics, history_session_topics.c.session_id).where(
-        *history_in_month(month)
-    )
-    both = union_all(live, history).subquery()
-    rows = db.session.execute(
-        select(type_coerce(both.c.mode, String), both.c.topic_id, func.count()).group_by(
-            both.c.mode, both.c.topic_id
-        )
-    ).all()
+    rows = execute(_topic_counts(dialect()), month_params(month)).all()
     result: dict[Mode, list[tuple[str, int]]] = {Mode.VC: [], Mode.FTF: []}
     for mode, topic_id, n in sorted(rows, key=lambda r: (topics[r[1]][1], topics[r[1]][0])):
         result[Mode(mode)].append((topics[topic_id][0], n))
@@ -207,35 +231,38 @@ def topic_counts(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, 
 # Breaches -------------------------------------------------------------------------------
 
 
-def _breaches_in_month(month: date):
-    start, end = month_bounds(month)
-    return Breach.voided_at.is_(None), Breach.recorded_at >= start, Breach.recorded_at < end
+def _breaches_in_month():
+    return Breach.voided_at.is_(None), Breach.recorded_at >= START, Breach.recorded_at < END
+
+
+@cache
+def _breaches_by_type():
+    n = func.count().label("n")
+    return (
+        select(Breach.type_code, n)
+        .where(*_breaches_in_month())
+        .group_by(Breach.type_code)
+        .order_by(n.desc(), Breach.type_code)
+    )
 
 
 def breaches_by_type(month: date) -> list[tuple[str, int]]:
+    return [(code, count) for code, count in execute(_breaches_by_type(), month_params(month))]
+
+
+@cache
+def _breaches_by_pemda():
+    name = service_user_sql(Region.display_name, Breach.unit_type).label("name")
     n = func.count().label("n")
-    return [
-        (code, count)
-        for code, count in db.session.execute(
-            select(Breach.type_code, n)
-            .where(*_breaches_in_month(month))
-            .group_by(Breach.type_code)
-            .order_by(n.desc(), Breach.type_code)
-        )
-    ]
+    return (
+        select(name, n)
+        .select_from(Breach)
+        .join(Region, Region.id == Breach.region_id)
+        .where(*_breaches_in_month())
+        .group_by(Breach.region_id, Breach.unit_type, Region.display_name)
+        .order_by(n.desc(), name)
+    )
 
 
 def breaches_by_pemda(month: date) -> list[tuple[str, int]]:
-    name = service_user_sql(Region.display_name, Breach.unit_type).label("name")
-    n = func.count().label("n")
-    return [
-        (who, count)
-        for who, count in db.session.execute(
-            select(name, n)
-            .select_from(Breach)
-            .join(Region, Region.id == Breach.region_id)
-            .where(*_breaches_in_month(month))
-            .group_by(Breach.region_id, Breach.unit_type, Region.display_name)
-            .order_by(n.desc(), name)
-        )
-    ]
+    return [(who, count) for who, count in execute(_breaches_by_pemda(), month_params(month))]

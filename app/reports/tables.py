@@ -4,14 +4,23 @@ app.reports.queries for the conventions (WIB months, held sessions of both sourc
 """
 
 from datetime import date
+from functools import cache
 
 from sqlalchemy import Date, String, case, cast, func, literal, null, select, type_coerce, union_all
 
 from app.domain.policy import Mode
-from app.extensions import db
 from app.history.models import history_session_topics
 from app.regions.models import Region
-from app.reports.queries import CR, HS, held_in_month, history_in_month, service_user_sql
+from app.reports.queries import (
+    CR,
+    HS,
+    dialect,
+    execute,
+    held_in_month,
+    history_in_month,
+    month_params,
+    service_user_sql,
+)
 from app.requests.models import request_topics
 
 # The session tables ---------------------------------------------------------------------
@@ -22,10 +31,6 @@ SEPARATOR = ","  # between topic ids in one aggregated string
 # One row of a session table: (WIB day, service user, topic codes in the taxonomy's order).
 # A plain tuple: a busy month has thousands of them.
 Line = tuple[date, str, tuple[str, ...]]
-
-
-def _dialect() -> str:
-    return db.session.get_bind().dialect.name
 
 
 def _wib_day(column, dialect: str):
@@ -48,12 +53,8 @@ def _ids(link, key, session_id, dialect: str):
     return select(ids).where(key == session_id).scalar_subquery()
 
 
-def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list[Line]]:
-    """Every held session of the month per mode, both sources, ordered by day (history first,
-    then live by start): one statement, topic ids aggregated per session, dates and names made
-    in SQL. Values come back as plain text or dates (no per-row type processing) and are read
-    here."""
-    dialect = _dialect()
+@cache
+def _sessions(dialect: str):
     live = (
         select(
             type_coerce(CR.mode, String).label("mode"),
@@ -66,7 +67,7 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list
         )
         .select_from(CR)
         .join(Region, Region.id == CR.region_id)
-        .where(*held_in_month(month))
+        .where(*held_in_month())
     )
     history_day = HS.session_date if dialect == "postgresql" else type_coerce(HS.session_date, String)
     history = select(
@@ -77,13 +78,19 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list
         HS.id,
         HS.service_user,
         _ids(history_session_topics, history_session_topics.c.session_id, HS.id, dialect),
-    ).where(*history_in_month(month))
+    ).where(*history_in_month())
     both = union_all(live, history).subquery()
-    rows = db.session.execute(
-        select(both.c.mode, both.c.day, both.c.service_user, both.c.codes).order_by(
-            both.c.day, both.c.kind, both.c.start, both.c.id
-        )
-    ).all()
+    return select(both.c.mode, both.c.day, both.c.service_user, both.c.codes).order_by(
+        both.c.day, both.c.kind, both.c.start, both.c.id
+    )
+
+
+def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list[Line]]:
+    """Every held session of the month per mode, both sources, ordered by day (history first,
+    then live by start): one statement, topic ids aggregated per session, dates and names made
+    in SQL. Values come back as plain text or dates (no per-row type processing) and are read
+    here."""
+    rows = execute(_sessions(dialect()), month_params(month)).all()
     modes = {m.value: m for m in Mode}
     days: dict[str | date, date] = {}
     # Topic ids text -> codes in the taxonomy's order: a month repeats a few hundred sets.
@@ -104,20 +111,18 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list
 # Who consulted most ---------------------------------------------------------------------
 
 
-def top_service_users(month: date) -> tuple[list[tuple[str, int]], int]:
-    """The service user(s) with the most held sessions in the month (all of them when tied).
-    Sessions are counted per region and unit type (per name when unresolved) and only the top
-    groups are named: no name is built per session."""
+@cache
+def _top_service_users():
     live = select(
         CR.region_id.label("region_id"),
         CR.unit_type.label("unit_type"),
         cast(null(), String).label("unresolved"),
-    ).where(*held_in_month(month))
+    ).where(*held_in_month())
     history = select(
         HS.region_id,
         HS.unit_type,
         case((HS.region_id.is_(None), HS.service_user), else_=cast(null(), String)),
-    ).where(*history_in_month(month))
+    ).where(*history_in_month())
     both = union_all(live, history).subquery()
     per_user = (
         select(both.c.region_id, both.c.unit_type, both.c.unresolved, func.count().label("n"))
@@ -127,11 +132,18 @@ def top_service_users(month: date) -> tuple[list[tuple[str, int]], int]:
     name = func.coalesce(
         per_user.c.unresolved, service_user_sql(Region.display_name, per_user.c.unit_type)
     ).label("name")
-    rows = db.session.execute(
+    return (
         select(name, per_user.c.n)
         .select_from(per_user)
         .outerjoin(Region, Region.id == per_user.c.region_id)
         .where(per_user.c.n == select(func.max(per_user.c.n)).scalar_subquery())
         .order_by(name)
-    ).all()
+    )
+
+
+def top_service_users(month: date) -> tuple[list[tuple[str, int]], int]:
+    """The service user(s) with the most held sessions in the month (all of them when tied).
+    Sessions are counted per region and unit type (per name when unresolved) and only the top
+    groups are named: no name is built per session."""
+    rows = execute(_top_service_users(), month_params(month)).all()
     return [(name, n) for name, n in rows], (rows[0][1] if rows else 0)
