@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text, update  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth.models import Role, UnitType, User  # noqa: E402
@@ -49,8 +49,7 @@ from app.extensions import db  # noqa: E402
 from app.history.models import HistorySession, ImportBatch, history_session_topics  # noqa: E402
 from app.regions.models import Region  # noqa: E402
 from app.reports.build import build_report  # noqa: E402
-from app.reports.models import ReportDataVersion  # noqa: E402
-from app.reports.snapshots import report_json  # noqa: E402
+from app.reports.snapshots import raise_version, report_json  # noqa: E402
 from app.requests.models import ConsultationRequest, DelegationMember, request_topics  # noqa: E402
 from app.satisfaction.models import SatisfactionRating  # noqa: E402
 from app.seed_data import TOPICS  # noqa: E402
@@ -286,11 +285,7 @@ def measure(runs: int) -> dict[str, float]:
 
     def change():
         """Not timed: a commit that changes report data, so the next read rebuilds."""
-        db.session.execute(
-            update(ReportDataVersion)
-            .where(ReportDataVersion.id == 1)
-            .values(value=ReportDataVersion.value + 1)
-        )
+        raise_version(db.session)
         db.session.commit()
 
     steps = (("stored", stored, None), ("rebuilt", rebuilt, change), ("baseline", baseline, None))

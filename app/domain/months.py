@@ -41,6 +41,11 @@ def month_bounds(month: date) -> tuple[datetime, datetime]:
     return at(first), at(following)
 
 
+def month_of(instant: datetime) -> date:
+    """The first day of the WIB month in which the aware `instant` falls."""
+    return instant.astimezone(WIB).date().replace(day=1)
+
+
 def shift_month(month: date, n: int) -> date:
     """The first day of the month `n` months after (before, when negative) `month`."""
     index = month.year * 12 + month.month - 1 + n

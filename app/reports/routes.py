@@ -8,8 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import admin_required, coordinator_required
-from app.core.clock import WIB, now_utc
-from app.domain.months import shift_month
+from app.core.clock import now_utc
+from app.domain.months import month_of, shift_month
 from app.extensions import db
 from app.reports import bp, charts, exports, services
 from app.reports.build import MonthlyReport, parse_month
@@ -19,7 +19,7 @@ from app.reports.snapshots import monthly_report
 
 
 def last_month() -> date:
-    return shift_month(now_utc().astimezone(WIB).date().replace(day=1), -1)
+    return shift_month(month_of(now_utc()), -1)
 
 
 def _month(raw: str | None) -> date:

@@ -41,7 +41,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
-from app.core.clock import WIB, now_utc
+from app.core.clock import now_utc
+from app.domain.months import month_of
 from app.domain.policy import Mode
 from app.extensions import db
 from app.reports.build import (
@@ -53,6 +54,7 @@ from app.reports.build import (
     build_report,
 )
 from app.reports.models import ReportDataVersion, ReportSnapshot
+from app.reports.queries import dialect
 from app.satisfaction.queries import Averages
 
 log = logging.getLogger(__name__)
@@ -153,7 +155,9 @@ def _note_statement_changes(state) -> None:
             state.session.info[FLAG] = True
 
 
-def _raise(session) -> None:
+def raise_version(session) -> None:
+    """Raise the report data version in `session`'s transaction: every stored report is out of
+    date once it commits."""
     session.execute(
         update(ReportDataVersion)
         .where(ReportDataVersion.id == 1)
@@ -168,7 +172,7 @@ def _raise_version(session) -> None:
         return  # a savepoint: the outer commit raises it
     session.flush()  # what the commit would flush is noted first
     if session.info.get(FLAG):
-        _raise(session)
+        raise_version(session)
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -213,7 +217,7 @@ def refresh(months: list[date]) -> int:
 def clear() -> int:
     """Raise the data version and drop every snapshot (a build running now stores its report
     under the old version, never served); how many snapshots there were."""
-    _raise(db.session)
+    raise_version(db.session)
     return db.session.execute(delete(ReportSnapshot)).rowcount
 
 
@@ -237,7 +241,7 @@ def _served(month: date) -> tuple[dict, bool]:
     if payload is not None:
         return json.loads(payload), False
     data = build_report(month).to_json()
-    if version is not None and month <= now_utc().astimezone(WIB).date():
+    if version is not None and month <= month_of(now_utc()):
         _store(month, version, data)  # months to come are not kept: nothing is held in them yet
     return data, True
 
@@ -253,7 +257,7 @@ def _store(month: date, version: int, data: dict) -> None:
         "payload": json.dumps(data, ensure_ascii=False, separators=(",", ":")),
         "built_at": now_utc(),
     }
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
+    sqlite = dialect() == "sqlite"
     insert = sqlite_insert if sqlite else pg_insert
     statement = insert(table).values(**values)
     excluded = statement.excluded

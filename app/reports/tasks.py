@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued, queue_email, send_queued
-from app.domain.months import shift_month
+from app.domain.months import month_of, shift_month
 from app.extensions import db
 from app.reports import exports, services, snapshots
 from app.reports.snapshots import monthly_report
@@ -34,9 +34,8 @@ def marker_key(month) -> str:
 
 def due_month(now: datetime):
     """The month whose report is due at `now`, or None before the 1st 08:00 WIB."""
-    local = now.astimezone(WIB)
-    this_month = local.date().replace(day=1)
-    if local < datetime.combine(this_month, SEND_AT, tzinfo=WIB):
+    this_month = month_of(now)
+    if now < datetime.combine(this_month, SEND_AT, tzinfo=WIB):
         return None
     return shift_month(this_month, -1)
 
@@ -80,7 +79,7 @@ def send_monthly_report(now: datetime | None = None) -> int:
 def refresh_report_snapshots(now: datetime | None = None) -> int:
     """Keep this month's and last month's reports stored: after a change they are rebuilt
     here within one run, so coordinators rarely wait for a build. How many were built."""
-    this_month = (now or now_utc()).astimezone(WIB).date().replace(day=1)
+    this_month = month_of(now or now_utc())
     return snapshots.refresh([shift_month(this_month, -1), this_month])
 
 

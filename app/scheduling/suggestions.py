@@ -19,6 +19,7 @@ from flask_babel import ngettext
 from sqlalchemy import inspect
 
 from app.core.templating import fmt_date
+from app.domain.months import month_bounds, month_of
 from app.domain.policy import WIB, Mode, PolicyValues, Window
 from app.domain.slots import (
     Board,
@@ -162,9 +163,7 @@ def load_history(req: ConsultationRequest, person_ids, now: datetime) -> dict[in
     advised = defaultdict(set)
     for pid, codes in run("advised", region=req.region_id, unit=req.unit_type, rid=req.id, ids=ids):
         advised[pid].update(_codes(codes))
-    local = now.astimezone(WIB)
-    m0 = datetime.combine(local.date().replace(day=1), time(), WIB)
-    m1 = datetime.combine((m0 + timedelta(days=32)).date().replace(day=1), time(), WIB)
+    m0, m1 = month_bounds(month_of(now))
     return {
         pid: PersonHistory(frozenset(advised.get(pid, ())), count or 0, latest)
         for pid, count, latest in run("counts", rid=req.id, m0=m0, m1=m1, now=now, ids=ids)
