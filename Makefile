@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 export PYTHONDONTWRITEBYTECODE := 1
 
+# `make run PORT=5001 HOST=0.0.0.0`: where the development server listens; its links follow.
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
 .PHONY: run test lint format translations clean
 
 $(BIN)/activate:
@@ -22,10 +26,13 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d translations -D "messages wtforms"
 
+# FLASK_RUN_HOST/PORT also tell config.local_url() where links (email, invites) should point.
+DEV_ENV = APP_ENV=development FLASK_RUN_HOST=$(HOST) FLASK_RUN_PORT=$(PORT)
+
 run: $(VENV)/.runtime translations
-	APP_ENV=development $(BIN)/flask db upgrade
-	APP_ENV=development $(BIN)/flask seed-demo
-	APP_ENV=development $(BIN)/flask scheduler run & SCHEDULER=$$!; trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; APP_ENV=development $(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(DEV_ENV) $(BIN)/flask db upgrade
+	$(DEV_ENV) $(BIN)/flask seed-demo
+	$(DEV_ENV) $(BIN)/flask scheduler run & SCHEDULER=$$!; trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; $(DEV_ENV) $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -31,6 +31,18 @@ def _database_url(default: str) -> str:
     return psycopg_url(os.environ.get("DATABASE_URL", default))
 
 
+def local_url() -> str:
+    """The development server's own address, from the host and port `flask run` reads
+    (FLASK_RUN_HOST, FLASK_RUN_PORT; `make run HOST=... PORT=...` sets them)."""
+    host = os.environ.get("FLASK_RUN_HOST") or "127.0.0.1"
+    port = os.environ.get("FLASK_RUN_PORT") or "5000"
+    if host in {"0.0.0.0", "::"}:  # listening on every address: this machine is one of them
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key")
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'konsultasi.db'}")
@@ -98,7 +110,8 @@ class Config:
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
-    # Base URL used in emails sent outside a request (scheduler jobs).
+    # The public base address (PUBLIC_URL) of links built outside a request: scheduler jobs'
+    # email, calendar invites.
     SERVER_NAME_FOR_EMAIL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
 
@@ -107,6 +120,8 @@ class Development(Config):
     MAIL_TO_LOG = _bool("MAIL_TO_LOG", True)
     OUTBOX_DELIVER_AFTER_COMMIT = _bool("OUTBOX_DELIVER_AFTER_COMMIT", True)
     SHOW_DEMO_LOGINS = True
+    # Without PUBLIC_URL, links point at the development server on whatever port it serves.
+    SERVER_NAME_FOR_EMAIL = os.environ.get("PUBLIC_URL") or local_url()
 
 
 class Testing(Config):

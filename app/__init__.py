@@ -1,6 +1,5 @@
 """Konsultasi DJPK: the application factory."""
 
-import logging
 import os
 
 from flask import Flask, render_template, request, session
@@ -189,5 +188,6 @@ def register_commands(app: Flask) -> None:
 
 
 def configure_logging(app: Flask) -> None:
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from app.core import logs
+
+    logs.configure(app)

@@ -2,11 +2,12 @@
 
 Idempotent: every row is looked up by its natural key (email, topic code, room name, a demo
 request's agenda) and only what is missing is added, so running it again changes nothing.
-Demo requests are placed relative to today (future sessions for open requests, past ones
-for held and no-show) and reach their state through the domain's transition table.
+Demo requests are placed around the next day the front desk is open (app.seed_clock: future
+sessions for open requests, past ones for held and no-show) and reach their state through
+the domain's transition table.
 """
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 import click
 from flask import current_app
@@ -29,10 +30,10 @@ from app.regions.services import load_regions
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBooking
 from app.seed_activity import seed_activity
+from app.seed_clock import SeedClock, at_wib
 
 # The first policy version applies from S-38/PK/2023: 17 March 2023, 00:00 WIB.
 POLICY_SINCE = datetime(2023, 3, 16, 17, 0, tzinfo=UTC)
-LOGIN_URL = "http://127.0.0.1:5000/masuk"
 # Decisions the coordinator takes; the others are the Pemda's own.
 PEMDA_ACTIONS = {Action.WITHDRAW, Action.CONFIRM, Action.EDIT}
 
@@ -84,7 +85,8 @@ def demo_logins_table() -> str:
     rows += [("narasumber", f"narasumber{n}@demo.djpk.go.id") for n, *_ in data.NARASUMBER]
     rows += [("pemda", email) for email, *_rest, active in data.PEMDA if active]
     width = max(len(email) for _, email in rows)
-    lines = [f"Demo logins (development only) at {LOGIN_URL}", f"{'role':<13} {'email':<{width}}  password"]
+    login_url = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/") + "/masuk"  # follows make run's PORT
+    lines = [f"Demo logins (development only) at {login_url}", f"{'role':<13} {'email':<{width}}  password"]
     lines += [f"{role:<13} {email:<{width}}  {data.DEMO_PASSWORD}" for role, email in rows]
     return "\n".join(lines)
 
@@ -154,10 +156,6 @@ def _profile(user: User, unit: str, topics: list[Topic], hours: dict) -> None:
 # Requests ------------------------------------------------------------------------------
 
 
-def _at(day, hour: int) -> datetime:
-    return datetime.combine(day, time(hour, 0), WIB).astimezone(UTC)
-
-
 def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: list[Room]) -> bool:
     exists = select(ConsultationRequest.id).where(
         ConsultationRequest.created_by_id == owner.id, ConsultationRequest.agenda == spec["agenda"]
@@ -165,14 +163,12 @@ def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: li
     if db.session.scalars(exists).first() is not None:
         return False
     now = now_utc()
-    cal = work_calendar()
     version, values = policy_in_force(now)
+    clock = SeedClock.at(now, work_calendar(), values)
     mode = Mode(spec["mode"])
-    day = cal.shift(now.astimezone(WIB).date(), spec["day"])
-    start = _at(day, spec["hour"])
+    start = clock.start(spec)
     end = start + timedelta(minutes=values.session_minutes)
-    # Sent a little before the lead time ran out, and never later than a moment ago.
-    submitted = min(_at(cal.shift(day, -(values.lead_working_days(mode) + 2)), 9), now - timedelta(hours=2))
+    submitted = clock.submitted(start, values.lead_working_days(mode))
     req = ConsultationRequest(
         region_id=owner.region_id,
         unit_type=owner.unit_type,
@@ -189,10 +185,10 @@ def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: li
         regional_head_attends=spec.get("regional_head", False),
     )
     req.topics = [topics[code] for code in spec["topics"]]
-    second = _at(cal.shift(day, 1), spec["hour"])
+    second = at_wib(clock.cal.shift(start.astimezone(WIB).date(), 1), start.astimezone(WIB).time())
     req.windows = [
-        PreferredWindow(position=0, start=start, end=start + timedelta(hours=2)),
-        PreferredWindow(position=1, start=second, end=second + timedelta(hours=2)),
+        PreferredWindow(position=0, start=start, end=clock.window_end(start)),
+        PreferredWindow(position=1, start=second, end=clock.window_end(second)),
     ]
     req.delegation = [
         DelegationMember(position=i, name=name, title=title, is_regional_head=head)
@@ -203,14 +199,12 @@ def _request(spec: dict, owner: User, coordinator: User, topics: dict, rooms: li
     if mode == Mode.FTF:
         seed_files.letter(req, owner, submitted)
     audit.record("request.submit", req, actor=owner, at=submitted, after={"state": req.state, "mode": mode})
+    at = submitted
     for i, name in enumerate(spec["path"]):
         action = Action(name)
         before = req.state
         req.state = transition(req.state, action)
-        if action in (Action.MARK_HELD, Action.MARK_NO_SHOW):
-            at = end + timedelta(minutes=30)
-        else:
-            at = min(submitted + timedelta(hours=20 * (i + 1)), now - timedelta(minutes=60 - i))
+        at = clock.action_at(action, i, submitted, at, start, end)
         if action == Action.APPROVE:
             req.scheduled_start, req.scheduled_end = start, end
             if mode == Mode.FTF:

@@ -1,6 +1,7 @@
-"""Demo activity beyond the requests (part of `flask seed-demo`): booking codes, attendance
-confirmations, a front-desk visit with a rating, a no-show breach, imported history and a
-report recipient. Idempotent like the rest of the seed: each step looks for its row first.
+"""Demo activity beyond the requests (part of `flask seed-demo`): booking codes, the state of
+each session's calendar invite, attendance confirmations, a front-desk visit with a rating, a
+no-show breach, imported history and a report recipient. Idempotent like the rest of the
+seed: each step looks for its row first.
 """
 
 import hashlib
@@ -13,6 +14,7 @@ from app.attendance.models import AttendanceConfirmation, ConfirmedGuest
 from app.auth.models import User
 from app.checkin.models import Visit, VisitGuest
 from app.compliance import services as compliance
+from app.core.audit import AuditLog
 from app.domain.breaches import BreachType
 from app.domain.policy import Mode
 from app.domain.states import RequestState
@@ -20,6 +22,7 @@ from app.extensions import db
 from app.history import reader
 from app.history import services as history
 from app.history.models import ImportBatch
+from app.invites import services as invites
 from app.reports.models import ReportRecipient
 from app.requests.models import ConsultationRequest
 from app.satisfaction.models import SatisfactionRating
@@ -36,6 +39,8 @@ def seed_activity(admin: User, coordinator: User, receptionist: User, added: dic
     for req in sessions:
         if req.booking_code is None:
             req.booking_code = fresh_booking_code()
+        # As if its invite had gone out: the first change of a demo session sends SEQUENCE 1.
+        invites.adopt(req)
         if req.state in CONFIRMED_STATES and req.confirmation is None:
             _confirm(req)
         if req.state == RequestState.HELD and req.mode == Mode.FTF and req.visit is None:
@@ -62,7 +67,14 @@ def seed_activity(admin: User, coordinator: User, receptionist: User, added: dic
 
 
 def _confirm(req: ConsultationRequest) -> None:
-    at = req.scheduled_start - timedelta(days=2)
+    # When the seed's path confirmed it (inside its confirmation window, app.seed_clock).
+    at = db.session.scalars(
+        select(AuditLog.at).where(
+            AuditLog.object_type == "ConsultationRequest",
+            AuditLog.object_id == str(req.id),
+            AuditLog.action == "request.confirm",
+        )
+    ).first() or min(req.scheduled_start - timedelta(days=2), req.updated_at)
     confirmation = AttendanceConfirmation(
         request=req,
         regional_head_attends=any(m.is_regional_head for m in req.delegation),

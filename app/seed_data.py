@@ -98,7 +98,8 @@ BREBES, BALIKPAPAN, JAYAPURA = (p[0] for p in PEMDA[:3])
 LETTER_ADDRESSEE = "Direktur Jenderal Perimbangan Keuangan"
 
 # Each demo request: who asks, how, about what, in which state and with which story.
-# `day` counts working days from today (negative: in the past); `hour` is WIB.
+# `day` counts working days from the demo visit's day, the next day the front desk is open
+# (negative: in the past; app.seed_clock); `hour` is WIB.
 # `path` is the actions that brought it to its state, replayed through the domain's
 # transition table so the demo can never hold a state the application would refuse.
 REQUESTS = [
@@ -164,7 +165,7 @@ REQUESTS = [
         mode="ftf",
         topics=["DAK Fisik", "Hibah"],
         agenda="Koordinasi percepatan kontrak DAK Fisik bidang jalan dan hibah air minum.",
-        day=3,
+        day=1,  # confirmed already: its confirmation window (two working days before) is open
         hour=9,
         room=1,
         regional_head=True,
@@ -182,6 +183,7 @@ REQUESTS = [
         agenda="Klarifikasi penyesuaian DAU yang ditentukan penggunaannya dalam APBD Perubahan Kabupaten Brebes.",
         day=0,
         hour=14,
+        desk_visit=True,  # the visit to check in: the next time the desk is open (app.seed_clock)
         room=1,
         delegation=[
             ("Drs. Slamet Riyadi", "Kepala BPKAD", False),

@@ -89,3 +89,21 @@ def test_english_when_chosen(app):
         shown = render("{{ t|datetime_both('Asia/Makassar') }}", t=MOMENT)
     assert shown.startswith("Monday, 7 December 2026 9:00")
     assert "AM WITA (8:00" in shown.replace("\u202f", " ") and shown.endswith("AM WIB)")
+
+
+def test_a_time_range_names_its_zone_once(request_ctx):
+    # 07:00-08:00 UTC is 16.00-17.00 WIT: "16.00–17.00 WIT", not "16.00 WIT–17.00 WIT".
+    start, end = datetime(2026, 12, 7, 7, 0, tzinfo=UTC), datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
+    assert render("{{ a|time_range(b, 'Asia/Jayapura') }}", a=start, b=end) == "16.00–17.00 WIT"
+    assert render("{{ a|time_range(b) }}", a=start, b=end) == "14.00–15.00 WIB"
+
+
+def test_a_range_over_days_writes_both_days_and_the_zone_once(request_ctx):
+    end = datetime(2026, 12, 9, 9, 0, tzinfo=UTC)
+    assert render("{{ a|range_both(b) }}", a=MOMENT, b=end) == (
+        "Senin, 7 Desember 2026 08.00 – Rabu, 9 Desember 2026 16.00 WIB"
+    )
+    assert render("{{ a|range_both(b, 'Asia/Makassar') }}", a=MOMENT, b=end) == (
+        "Senin, 7 Desember 2026 09.00 – Rabu, 9 Desember 2026 17.00 WITA"
+        " (Senin, 7 Desember 2026 08.00 – Rabu, 9 Desember 2026 16.00 WIB)"
+    )

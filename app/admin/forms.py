@@ -43,9 +43,10 @@ def _time(label):
     )
 
 
-def _positive(label):
+def _positive(label, description=""):
     return IntegerField(
         label,
+        description=description,
         invalid_value_message=NOT_A_NUMBER,
         validators=[
             InputRequired(message=REQUIRED),
@@ -55,8 +56,10 @@ def _positive(label):
 
 
 class RejectRegistrationForm(BaseForm):
+    # Stripped: ten spaces pass the browser's minlength but are no reason to send anyone.
     reason = TextAreaField(
         _l("Alasan penolakan"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         validators=[
             InputRequired(message=_l("Tuliskan alasan penolakan; alasan ini dikirim ke pendaftar.")),
             Length(min=10, max=1000, message=_l("Alasan penolakan 10 sampai 1.000 karakter.")),
@@ -98,16 +101,23 @@ class StaffUserForm(BaseForm):
         ],
     )
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=32)])
-    role = SelectField(_l("Peran"), choices=STAFF_ROLE_CHOICES, validators=[InputRequired(message=REQUIRED)])
+    # A required select starts empty: the administrator picks the role, none is assumed.
+    role = SelectField(
+        _l("Peran"),
+        choices=[SelectChoice("", _l("— pilih peran —")), *STAFF_ROLE_CHOICES],
+        validators=[InputRequired(message=REQUIRED)],
+    )
     unit = StringField(
         _l("Unit kerja (untuk narasumber)"),
         validators=[Optional(), Length(max=160)],
         description=_l("Misalnya Direktorat Dana Transfer Umum."),
     )
     generate_password = BooleanField(_l("Buat kata sandi otomatis"))
+    # Not Optional(): that would skip validate_password on an empty field, and an account
+    # would get a generated password nobody asked for.
     password = PasswordField(
         _l("Kata sandi awal"),
-        validators=[Optional(), Length(max=128)],
+        validators=[Length(max=128)],
         description=_l("Paling sedikit 8 karakter dan bukan kata sandi yang umum dipakai."),
     )
 
@@ -119,7 +129,9 @@ class StaffUserForm(BaseForm):
 class UserEditForm(BaseForm):
     name = StringField(_l("Nama lengkap"), validators=[InputRequired(message=REQUIRED), Length(max=120)])
     phone = StringField(_l("Nomor telepon"), validators=[Optional(), Length(max=32)])
-    role = SelectField(_l("Peran"), validators=[InputRequired(message=REQUIRED)])
+    # The current role is always selected, so the select is not marked required (a required
+    # select must start with an empty option); SelectField refuses any value not offered.
+    role = SelectField(_l("Peran"))
 
 
 class TopicForm(BaseForm):
@@ -176,7 +188,10 @@ class PolicyForm(BaseForm):
     confirm_deadline_time = _time(POLICY_LABELS["confirm_deadline_time"])
     confirm_deadline_working_days = _positive(POLICY_LABELS["confirm_deadline_working_days"])
     cancel_unconfirmed = BooleanField(POLICY_LABELS["cancel_unconfirmed"])
-    late_arrival_minutes = _positive(POLICY_LABELS["late_arrival_minutes"])
+    late_arrival_minutes = _positive(
+        POLICY_LABELS["late_arrival_minutes"],
+        _l("Tamu yang datang lebih lambat dari batas ini dicatat sebagai pelanggaran keterlambatan."),
+    )
     breach_threshold_count = _positive(POLICY_LABELS["breach_threshold_count"])
     breach_threshold_months = _positive(POLICY_LABELS["breach_threshold_months"])
     effective_from = DateTimeLocalField(

@@ -10,17 +10,18 @@ from datetime import time
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
+from wtforms import Label, SelectChoice
 
 from app.admin import bp
 from app.admin.people_forms import ProfileForm, RoomForm, UnavailabilityForm
 from app.admin.services import AdminError, commit, rollback
 from app.auth.models import Role
+from app.catalog.labels import room_label
 from app.catalog.models import NarasumberProfile, Room
 from app.core.access import admin_required, coordinator_required
 from app.extensions import db
 from app.narasumber import resources
-from app.narasumber.labels import template_helpers
+from app.narasumber.labels import WEEKDAYS, template_helpers
 from app.scheduling.models import Unavailability
 
 
@@ -50,8 +51,10 @@ def narasumber_list():
     return render_template("admin/narasumber_list.html", rows=resources.list_profiles())
 
 
-def _profile_form(profile: NarasumberProfile) -> ProfileForm:
-    if request.method == "POST":
+def _profile_form(profile: NarasumberProfile, posted: bool = False) -> ProfileForm:
+    """The profile form, as posted or (posted=False) as stored: a failed unavailability form
+    is shown beside the profile as it is, not refilled from that other form's fields."""
+    if posted:
         form = ProfileForm()
     else:
         days = []
@@ -59,18 +62,26 @@ def _profile_form(profile: NarasumberProfile) -> ProfileForm:
             span = resources.day_hours(profile, day)
             start, end = (_clock(span[0]), _clock(span[1])) if span else (None, None)
             days.append({"available": span is not None, "start": start, "end": end})
+        # formdata=None: on the unavailability POST, Flask-WTF would otherwise read that
+        # form's fields and untick every day (a checkbox absent from a POST is False).
         form = ProfileForm(
+            formdata=None,
             data={
                 "unit": profile.unit,
                 "topics": [t.id for t in profile.topics],
                 "days": days,
                 "max_per_day": profile.max_per_day,
                 "max_per_week": profile.max_per_week,
-            }
+            },
         )
     form.topics.choices = [
         SelectChoice(t.id, f"{t.code} – {t.name}") for t in resources.topic_choices(profile)
     ]
+    # Each row's times are named with their day: the error summary and screen readers
+    # then say "Senin – Selesai", not five times "Selesai".
+    for day, entry in zip(WEEKDAYS, form.days, strict=False):
+        for field in (entry.start, entry.end):
+            field.label = Label(field.id, f"{day} – {field.label.text}")
     return form
 
 
@@ -94,7 +105,7 @@ def narasumber_edit(profile_id: int):
     profile = db.get_or_404(NarasumberProfile, profile_id)
     if request.method == "POST" and current_user.role != Role.ADMIN:
         abort(403)
-    form = _profile_form(profile)
+    form = _profile_form(profile, posted=request.method == "POST")
     if form.validate_on_submit():
         data = resources.ProfileData(
             unit=form.unit.data,
@@ -200,7 +211,7 @@ def room_new():
             _field_error(form, error)
         else:
             commit()
-            flash(_("Ruang %(name)s ditambahkan.", name=room.name), "success")
+            flash(_("%(room)s ditambahkan.", room=room_label(room.name)), "success")
             return redirect(url_for("admin.rooms"))
     return render_template("admin/room_form.html", form=form, room=None)
 
@@ -219,7 +230,7 @@ def room_edit(room_id: int):
         else:
             commit()
             flash(
-                _("Ruang %(name)s disimpan.", name=room.name) if changed else _("Tidak ada perubahan."),
+                _("%(room)s disimpan.", room=room_label(room.name)) if changed else _("Tidak ada perubahan."),
                 "success",
             )
             return redirect(url_for("admin.rooms"))
@@ -239,9 +250,14 @@ def room_toggle(room_id: int):
     upcoming = resources.upcoming_bookings(room)
     commit()
     if room.active:
-        flash(_("Ruang %(name)s diaktifkan.", name=room.name), "success")
+        flash(_("%(room)s diaktifkan.", room=room_label(room.name)), "success")
     else:
-        flash(_("Ruang %(name)s dinonaktifkan; tidak lagi ditawarkan untuk sesi baru.", name=room.name))
+        flash(
+            _(
+                "%(room)s dinonaktifkan; tidak lagi ditawarkan untuk sesi baru.",
+                room=room_label(room.name),
+            )
+        )
         if upcoming:
             flash(
                 _(

@@ -9,14 +9,13 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TimeField,
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from app.admin.forms import NOT_A_NUMBER, NOT_A_TIME, REQUIRED
-from app.core.forms import BaseForm, BaseSubForm
+from app.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
 from app.narasumber.labels import UNAVAILABILITY_KINDS
 
 NOT_A_DATETIME = _l("Isi tanggal dan jam yang valid.")
@@ -77,7 +76,7 @@ class ProfileForm(BaseForm):
         validators=[InputRequired(message=REQUIRED), Length(max=160)],
         description=_l("Misalnya Direktorat Dana Transfer Umum."),
     )
-    topics = SelectMultipleField(_l("Topik keahlian"), coerce=_topic_id, validate_choice=False)
+    topics = MultiCheckboxField(_l("Topik keahlian"), coerce=_topic_id, validate_choice=False)
     days = FieldList(FormField(DayHoursForm), min_entries=5, max_entries=5)
     max_per_day = _cap(_l("Batas sesi per hari"))
     max_per_week = _cap(_l("Batas sesi per minggu"))
@@ -108,7 +107,8 @@ class UnavailabilityForm(BaseForm):
     )
     kind = SelectField(
         _l("Jenis"),
-        choices=[SelectChoice(value, label) for value, label in UNAVAILABILITY_KINDS.items()],
+        choices=[SelectChoice("", _l("— pilih jenis —"))]
+        + [SelectChoice(value, label) for value, label in UNAVAILABILITY_KINDS.items()],
         validators=[InputRequired(message=REQUIRED)],
     )
     reason = StringField(_l("Keterangan"), validators=[Optional(), Length(max=200)])

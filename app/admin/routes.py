@@ -25,6 +25,7 @@ from app.auth.models import User
 from app.catalog.models import Topic
 from app.core.access import admin_required, coordinator_required
 from app.core.clock import WIB, now_utc
+from app.core.templating import fmt_datetime
 from app.domain.policy import PolicyValues
 from app.extensions import db
 
@@ -48,10 +49,17 @@ def _labels():
 @bp.route("/pendaftaran")
 @coordinator_required
 def registrations():
+    return _registrations_page(RejectRegistrationForm())
+
+
+def _registrations_page(reject_form: RejectRegistrationForm, refused_id: int | None = None):
+    """`refused_id`: the registration whose rejection was refused: its form is shown open
+    with the reason typed and the error summary."""
     return render_template(
         "admin/registrations.html",
         users=accounts.pending_registrations(),
-        reject_form=RejectRegistrationForm(),
+        reject_form=reject_form,
+        refused_id=refused_id,
     )
 
 
@@ -75,10 +83,9 @@ def activate(user_id: int):
 def reject_registration(user_id: int):
     form = RejectRegistrationForm()
     if not form.validate_on_submit():
-        for message in form.reason.errors:
-            flash(message, "error")
-        return redirect(url_for("admin.registrations"))
-    user = accounts.reject_registration(user_id, form.reason.data.strip(), current_user)
+        form.reason.id = f"reason-{user_id}"  # as the page names this registration's box
+        return _registrations_page(form, refused_id=user_id)
+    user = accounts.reject_registration(user_id, form.reason.data, current_user)
     accounts.commit()
     flash(_("Pendaftaran %(name)s ditolak dan alasannya dikirim ke emailnya.", name=user.name), "success")
     return redirect(url_for("admin.registrations"))
@@ -277,7 +284,7 @@ def policy_new():
             flash(
                 _(
                     "Versi kebijakan baru disimpan dan berlaku mulai %(when)s.",
-                    when=version.effective_from.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB"),
+                    when=fmt_datetime(version.effective_from, "Asia/Jakarta"),
                 ),
                 "success",
             )

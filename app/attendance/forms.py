@@ -1,8 +1,10 @@
 """The attendance-confirmation form: the final delegation and whether the regional head attends.
 
-The guests are a fixed number of rows (the policy's limit for the session's mode), so the page
-works without JavaScript; blank rows are ignored. `version` is the confirmation's version when
-the form was opened: a form opened before somebody else's change is refused, not applied.
+The guests are the rows already known (the confirmation, else the requested delegation) and one
+or two blank ones; "Tambah baris" is a submit button that shows the form again, as typed, with
+one row more, up to the policy's limit, so the page works without JavaScript. Blank rows are
+ignored. `version` is the confirmation's version when the form was opened: a form opened before
+somebody else's change is refused, not applied.
 """
 
 from flask_babel import gettext as _
@@ -14,6 +16,8 @@ from app.core.forms import BaseForm
 from app.requests.forms import PersonRowForm, RowList
 
 MAX_ROWS = 60  # what a post may carry at most; the policy's limit is checked by the service
+SPARE_ROWS = 1  # blank rows shown after the filled ones (two when none is filled yet)
+ADD_ROW = "add_row"  # the name of the "Tambah baris" submit button
 
 
 class GuestForm(PersonRowForm):
@@ -34,8 +38,12 @@ class ConfirmForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.general_errors: list[str] = []
 
-    def pad(self, rows: int) -> None:
-        while len(self.guests) < min(rows, MAX_ROWS):
+    def pad(self, max_guests: int, *, add: bool = False) -> None:
+        """Rows to show: those there already (never fewer: nothing typed is dropped), then blank
+        ones, or one more after "Tambah baris"; never more than the limit `max_guests`."""
+        filled = len(self.filled())
+        wanted = len(self.guests) + 1 if add else max(filled + SPARE_ROWS, 2)
+        while len(self.guests) < min(wanted, max_guests, MAX_ROWS):
             self.guests.append_entry()
 
     def filled(self) -> list[GuestForm]:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.attendance import bp, qr, services
-from app.attendance.forms import ConfirmForm
+from app.attendance.forms import ADD_ROW, ConfirmForm
 from app.core.access import pemda_required
 from app.core.clock import now_utc
 from app.domain.states import IllegalTransition
@@ -31,6 +31,26 @@ def attendance_window(req):
     return services.window_of(req)
 
 
+@bp.app_template_global("session_place")
+def session_place(req) -> str:
+    """Where a face-to-face session is: the room and floor, then the building and its address,
+    naming the building once (rooms are often named "Ruang 1, Gedung Radius Prawiro")."""
+    address = _("Gedung Radius Prawiro, Jl. Dr. Wahidin Raya No. 1, Jakarta Pusat 10710")
+    if req.room is None:
+        return address
+    name = req.room.name
+    head, comma, tail = name.rpartition(",")
+    if comma and tail.strip() and address.lower().startswith(tail.strip().lower()):
+        name = head.strip()
+    return f"{name}, {_('lantai %(floor)s', floor=req.room.floor)}, {address}"
+
+
+@bp.app_template_global("next_step_of")
+def next_step_of(req) -> str:
+    """The Pemda's next step on its dashboard and request page (see services.next_step)."""
+    return services.next_step(req)
+
+
 @bp.route("/<int:request_id>/konfirmasi-kehadiran", methods=["GET", "POST"])
 @pemda_required
 def confirm(request_id: int):
@@ -43,7 +63,9 @@ def confirm(request_id: int):
         return redirect(url_for("requests.detail", request_id=req.id))
     form = ConfirmForm(data=services.initial_data(req) if request.method == "GET" else None)
     problems: list[str] = []
-    if request.method == "POST" and not closed:
+    # "Tambah baris": the same form again, as typed, with one more row; nothing is saved.
+    adding = request.method == "POST" and ADD_ROW in request.form and not closed
+    if request.method == "POST" and not closed and not adding:
         try:
             services.confirm(current_user, req, form, now)
         except IllegalTransition as exc:
@@ -59,9 +81,11 @@ def confirm(request_id: int):
             services.commit()
             flash(_("Konfirmasi kehadiran untuk %(ref)s telah disimpan.", ref=req.reference), "success")
             return redirect(url_for("requests.detail", request_id=req.id))
-    elif request.method == "POST":
+    elif request.method == "POST" and closed:
         problems = [closed]
-    form.pad(window.max_guests(req))
+    max_guests = window.max_guests(req)
+    before = len(form.guests)
+    form.pad(max_guests, add=adding)
     return render_template(
         "attendance/confirm.html",
         req=req,
@@ -69,7 +93,9 @@ def confirm(request_id: int):
         window=window,
         closed=closed,
         problems=problems,
-        max_guests=window.max_guests(req),
+        max_guests=max_guests,
+        add_row=ADD_ROW,
+        focus_row=before if adding and len(form.guests) > before else None,
         zone=req.region.timezone,
     )
 

@@ -26,6 +26,7 @@ from app.domain.policy import PolicyValues
 from app.domain.states import Action, RequestState, allowed, transition
 from app.extensions import db
 from app.policy.services import work_calendar
+from app.requests import labels
 from app.requests.labels import mode_label
 from app.requests.models import ConsultationRequest
 from app.scheduling.suggestions import policy_of
@@ -88,6 +89,29 @@ def status_of(req: ConsultationRequest, now: datetime | None = None) -> str | No
     if window is not None and (now or now_utc()) >= window.deadline:
         return "overdue"
     return "pending"
+
+
+def next_step(req: ConsultationRequest, now: datetime | None = None) -> str:
+    """The Pemda's next step. A scheduled session's depends on its confirmation window: before
+    it opens the step says from when (not "confirm now"), while open until when."""
+    if req.state in (S.SCHEDULED, S.CONFIRMED) and getattr(req, "visit", None) is not None:
+        return _("Kedatangan delegasi telah dicatat di meja resepsionis")
+    if req.state != S.SCHEDULED:
+        return labels.next_step(req.state)
+    now = now or now_utc()
+    window = window_of(req, now)
+    if window is None:
+        return labels.next_step(req.state)
+    zone = req.region.timezone
+    phase = window.phase(now)
+    if phase == "not_open":
+        return _("Konfirmasi kehadiran delegasi mulai %(when)s", when=fmt_both(window.opens, zone))
+    if phase == "open":
+        return _("Konfirmasi kehadiran delegasi paling lambat %(when)s", when=fmt_both(window.deadline, zone))
+    return _(
+        "Batas waktu konfirmasi (%(when)s) telah lewat; konfirmasi kehadiran terkunci.",
+        when=fmt_both(window.deadline, zone),
+    )
 
 
 def initial_data(req: ConsultationRequest) -> dict:
@@ -192,6 +216,8 @@ def closed_message(req: ConsultationRequest, window: Window | None, now: datetim
     """Why the Pemda cannot confirm now, or None when it can."""
     if window is None or not allowed(req.state, Action.CONFIRM):
         return _("Sesi ini tidak dapat dikonfirmasi.")
+    if getattr(req, "visit", None) is not None:  # the desk checked it against this list
+        return _("Kedatangan delegasi telah dicatat di meja resepsionis; konfirmasi kehadiran terkunci.")
     zone = req.region.timezone
     phase = window.phase(now)
     if phase == "not_open":

@@ -36,6 +36,13 @@ def parse_guests(form_data, rows: list[GuestRow]) -> list[GuestRow]:
     return out
 
 
+def as_entered(form_data, rows: list[GuestRow]) -> tuple[list[GuestRow], list[GuestRow]]:
+    """The list rows with the ticks as posted, and the added guests as typed: what a form sent
+    back with an error shows again, so the receptionist does not tick and type it all twice."""
+    guests = parse_guests(form_data, rows)
+    return guests[: len(rows)], guests[len(rows) :]
+
+
 def at_wib(day, clock: time) -> datetime:
     return datetime.combine(day, clock, WIB)
 

@@ -1,5 +1,5 @@
-"""What the front desk reads: a WIB day's face-to-face sessions and walk-ins, a session by its
-booking code, a visit's breaches."""
+"""What the front desk reads: a WIB day's face-to-face sessions and walk-ins, the next working
+day's once today expects nobody more, a session by its booking code, a visit's breaches."""
 
 from datetime import date, datetime, time, timedelta
 
@@ -10,10 +10,12 @@ from app.checkin.models import Visit
 from app.compliance.models import Breach
 from app.core.clock import WIB
 from app.core.search import ESCAPE, contains
+from app.domain import desk_days
 from app.domain.booking_codes import normalize
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
+from app.policy.services import policy_in_force, work_calendar
 from app.regions.models import Region
 from app.requests.models import ConsultationRequest
 
@@ -54,6 +56,21 @@ def sessions_on(day: date, name: str | None = None) -> list[ConsultationRequest]
             or_(Region.display_name.ilike(pattern, escape=ESCAPE), Region.name.ilike(pattern, escape=ESCAPE))
         )
     return list(db.session.scalars(query))
+
+
+def next_day_to_show(now: datetime, today: list[ConsultationRequest]) -> date | None:
+    """The next working day, when the desk expects nobody more today: its service hours are
+    over (or it is a day off), or every session of today has arrived or ended. None else."""
+    cal = work_calendar()
+    _version, values = policy_in_force(now)
+    waiting = [
+        r
+        for r in today
+        if r.state in (S.SCHEDULED, S.CONFIRMED) and r.visit is None and r.scheduled_end > now
+    ]
+    if waiting and not desk_days.closed_for_today(now, values, cal):
+        return None
+    return cal.next_working_day(wib_today(now) + timedelta(days=1))
 
 
 def walk_ins_on(day: date) -> list[Visit]:

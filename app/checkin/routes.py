@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from app.auth.forms import region_groups
 from app.auth.models import Role
 from app.checkin import bp, export, queries, services
+from app.checkin import forms as desk_forms
 from app.checkin.forms import CheckInForm, NoteForm, PlainForm, ReasonForm, WalkInForm, at_wib, parse_guests
 from app.checkin.models import Visit
 from app.compliance import services as compliance
@@ -75,11 +76,14 @@ def today():
         if found is not None:
             return redirect(url_for("checkin.visit", request_id=found.id))
     sessions = queries.sessions_on(day, name=q or None)
+    next_day = None if q else queries.next_day_to_show(now, sessions)
     return render_template(
         "checkin/today.html",
         q=q,
         day=day,
         sessions=sessions,
+        next_day=next_day,
+        next_sessions=queries.sessions_on(next_day) if next_day else [],
         walk_ins=queries.walk_ins_on(day) if not q else [],
         now=now,
     )
@@ -104,7 +108,8 @@ def visit(request_id: int):
         day = req.scheduled_start.astimezone(WIB).date()
         arrived_at = at_wib(day, form.arrival_time.data)
         if not any(g.present for g in guests):
-            flash(_("Centang paling sedikit satu tamu yang hadir."), "error")
+            # In the form's own errors: the summary above the form lists it and gets the focus.
+            form.form_errors.append(_("Centang paling sedikit satu tamu yang hadir."))
         elif arrived_at > now.replace(second=59):
             form.arrival_time.errors = [_("Waktu kedatangan tidak boleh di masa depan.")]
         else:
@@ -138,11 +143,15 @@ def visit(request_id: int):
             if breaches:
                 flash(_("%(n)d pelanggaran tercatat untuk kunjungan ini.", n=len(breaches)), "warning")
             return redirect(url_for("checkin.visit", request_id=req.id))
+    extras = []
+    if request.method == "POST":  # sent back with an error: show what was entered
+        rows, extras = desk_forms.as_entered(request.form, rows)
     return render_template(
         "checkin/visit.html",
         req=req,
         visit=req.visit,
         rows=rows,
+        extras=extras,
         source=source,
         form=form,
         refusal=services.refusal(req, now),
@@ -163,7 +172,7 @@ def walk_in():
         guests = parse_guests(request.form, [])
         arrived_at = at_wib(queries.wib_today(now), form.arrival_time.data)
         if not guests:
-            flash(_("Isi nama paling sedikit satu tamu."), "error")
+            form.form_errors.append(_("Isi nama paling sedikit satu tamu."))
         elif arrived_at > now.replace(second=59):
             form.arrival_time.errors = [_("Waktu kedatangan tidak boleh di masa depan.")]
         else:
@@ -191,7 +200,8 @@ def walk_in():
                 "success",
             )
             return redirect(url_for("checkin.record", visit_id=visit.id))
-    return render_template("checkin/walk_in.html", form=form, region_groups=region_groups())
+    extras = desk_forms.as_entered(request.form, [])[1] if request.method == "POST" else []
+    return render_template("checkin/walk_in.html", form=form, extras=extras, region_groups=region_groups())
 
 
 def _get_visit(visit_id: int) -> Visit:

@@ -1,8 +1,10 @@
 """Front-desk services: check a delegation in (and correct it), a walk-in, check-out, and a
 no-show by hand.
 
-A check-in creates the Visit and its guests, marks the session HELD, tells the narasumber and
-the coordinators, and records what app.domain.checkin finds as breaches (app.compliance).
+A check-in creates the Visit and its guests, tells the narasumber and the coordinators, and
+records what app.domain.checkin finds as breaches (app.compliance). It does not make the
+session HELD: held means it has happened, so the settle job (app.checkin.tasks) marks a
+checked-in session held once its scheduled end has passed (a check-in after the end, at once).
 Checking in again corrects the same visit: the rules run again and each breach is updated,
 voided or restored through its dedupe key, never doubled. The route commits once.
 """
@@ -23,7 +25,7 @@ from app.core.db_setup import lock_row
 from app.domain.breaches import BreachType
 from app.domain.checkin import DESK_TYPES, Arrival, arrival_limits, evaluate
 from app.domain.policy import Mode
-from app.domain.states import Action, RequestState, transition
+from app.domain.states import Action, RequestState, allowed, transition
 from app.extensions import db
 from app.policy.services import policy_in_force
 from app.requests.models import ConsultationRequest
@@ -203,13 +205,8 @@ def check_in(
         after=_guest_summary(visit),
         at=now,
     )
-    if created:
-        old = req.state
-        req.state = transition(req.state, Action.MARK_HELD)
-        req.updated_at = now
-        audit.record(
-            "request.mark_held", req, actor=actor, before={"state": old}, after={"state": req.state}, at=now
-        )
+    if has_ended(req, now) and allowed(req.state, Action.MARK_HELD):
+        mark_held(req, actor=actor, now=now)
     breaches = _apply_breaches(visit, req, actor, now)
     if created:
         queue_arrived(visit)
@@ -260,6 +257,20 @@ def check_out(visit: Visit, *, actor: User, at: datetime | None = None) -> Visit
     visit.checked_out_by_id = actor.id
     audit.record("visit.check_out", visit, actor=actor, after={"checked_out_at": visit.checked_out_at})
     return visit
+
+
+def has_ended(req: ConsultationRequest, now: datetime) -> bool:
+    return req.scheduled_end is not None and now >= req.scheduled_end
+
+
+def mark_held(req: ConsultationRequest, *, actor: User | None, now: datetime) -> None:
+    """SCHEDULED/CONFIRMED -> HELD, audited: the session has happened (its end has passed)."""
+    old = req.state
+    req.state = transition(req.state, Action.MARK_HELD)
+    req.updated_at = now
+    audit.record(
+        "request.mark_held", req, actor=actor, before={"state": old}, after={"state": req.state}, at=now
+    )
 
 
 def mark_no_show(

@@ -1,9 +1,11 @@
-"""The no-show job: after a session's end, settle what the front desk did not.
+"""The settle job: after a session's end, mark what happened.
 
-A face-to-face session still SCHEDULED or CONFIRMED after its end, with no visit, is marked
-NO_SHOW with a no_show breach (its dedupe key "no_show:request:<id>"), audited, and its Pemda
-emailed. A video conference has no front desk: left SCHEDULED or CONFIRMED after its end it is
-marked HELD, and a coordinator who knows the Pemda did not join records the no-show by hand
+A session becomes HELD only once its scheduled end has passed (held means it has happened):
+a face-to-face session checked in at the desk is still SCHEDULED or CONFIRMED until then, and
+this job marks it HELD after the end. One without a visit is marked NO_SHOW with a no_show
+breach (its dedupe key "no_show:request:<id>"), audited, and its Pemda emailed. A video
+conference has no front desk: left SCHEDULED or CONFIRMED after its end it is marked HELD,
+and a coordinator who knows the Pemda did not join records the no-show by hand
 (HELD --MARK_NO_SHOW--> NO_SHOW, the review page).
 
 One transaction per session; a second run finds nothing left to do (the state changed, and
@@ -15,13 +17,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.checkin.models import Visit
-from app.checkin.services import mark_no_show
-from app.core import audit
+from app.checkin.services import mark_held, mark_no_show
 from app.core.clock import now_utc
 from app.core.db_setup import lock_row
 from app.domain.policy import Mode
-from app.domain.states import ACTIVE_SESSION_STATES, Action, transition
+from app.domain.states import ACTIVE_SESSION_STATES
 from app.extensions import db
 from app.requests.models import ConsultationRequest
 from app.scheduler.each import each_in_own_transaction
@@ -34,12 +34,10 @@ def due_ids(now: datetime) -> list[int]:
     return list(
         db.session.scalars(
             select(R.id)
-            .outerjoin(Visit, Visit.request_id == R.id)
             .where(
                 R.state.in_(ACTIVE_SESSION_STATES),
                 R.scheduled_end.is_not(None),
                 R.scheduled_end <= now,
-                Visit.id.is_(None),
             )
             .order_by(R.scheduled_end, R.id)
         )
@@ -47,15 +45,12 @@ def due_ids(now: datetime) -> list[int]:
 
 
 def _settle(req: ConsultationRequest, now: datetime) -> str | None:
-    if req.state not in ACTIVE_SESSION_STATES or req.visit is not None:
-        return None  # settled meanwhile (a late check-in, another scheduler process)
-    if req.mode == Mode.FTF:
+    if req.state not in ACTIVE_SESSION_STATES:
+        return None  # settled meanwhile (a check-in after the end, another scheduler process)
+    if req.mode == Mode.FTF and req.visit is None:
         mark_no_show(req, actor=None, reason=None, now=now)
         return "no_show"
-    old = req.state
-    req.state = transition(req.state, Action.MARK_HELD)
-    req.updated_at = now
-    audit.record("request.mark_held", req, before={"state": old}, after={"state": req.state}, at=now)
+    mark_held(req, actor=None, now=now)  # checked in at the desk, or a video conference
     return "held"
 
 

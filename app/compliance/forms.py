@@ -3,10 +3,11 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.core import once
 from app.core.forms import BaseForm
+from app.core.months import month_error
 from app.domain.breaches import CATALOGUE
 from app.regions.forms import region_field, unit_type_field
 
@@ -20,6 +21,13 @@ def _type_choices(first: str | None = None) -> list:
     return head + [SelectChoice(str(code), kind.label) for code, kind in CATALOGUE.items()]
 
 
+def _a_month(form, field) -> None:
+    # "2023-13" has the shape of a month but is none: said, not silently ignored.
+    error = month_error(field.data)
+    if error:
+        raise ValidationError(error)
+
+
 class LedgerFilterForm(BaseForm):
     class Meta:
         csrf = False  # a GET search form
@@ -29,7 +37,7 @@ class LedgerFilterForm(BaseForm):
     month = StringField(
         _l("Bulan"),
         filters=[_strip],
-        validators=[Optional(), Regexp(r"^\d{4}-\d{2}$", message=_l("Isi bulan dengan format TTTT-BB."))],
+        validators=[Optional(), _a_month],
         render_kw={"type": "month"},
     )
     voided = BooleanField(_l("Tampilkan yang dibatalkan"))

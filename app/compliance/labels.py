@@ -17,6 +17,10 @@ def evidence_text(type_code: str, evidence: dict | None) -> str:
         code = BreachType(type_code)
     except ValueError:
         return ""
+    if not e and code != B.NO_SHOW:
+        # Recorded by hand: nothing was measured, the note says what happened; the sentences
+        # below would state zeros ("Datang 0 menit setelah jadwal mulai") that are not true.
+        return ""
     if code == B.GUESTS_OVER_LIMIT:
         text = _(
             "Hadir %(came)d orang, batas %(allowed)d orang: lebih %(over)d orang.",

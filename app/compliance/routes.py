@@ -10,6 +10,7 @@ from flask import abort, flash, g, redirect, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 
 from app.auth.forms import region_groups
 from app.auth.models import Role
@@ -85,7 +86,13 @@ def request_breaches(req) -> list[Breach]:
 @bp.route("/koordinator/pelanggaran")
 @coordinator_required
 def ledger_page():
-    form = LedgerFilterForm(request.args)
+    return _render_ledger(request.args)
+
+
+def _render_ledger(args, refused=None):
+    """The ledger filtered by `args`; `refused`: a void or restore form the server refused,
+    shown again open under its breach with its error summary."""
+    form = LedgerFilterForm(args)
     form.validate()
     filters = queries.LedgerFilters(
         type_code=form.type.data if not form.type.errors else "",
@@ -99,8 +106,9 @@ def ledger_page():
         form=form,
         counts=counts,
         total=sum(counts.values()),
-        pagination=queries.ledger_page(filters, request.args.get("page", 1, type=int)),
+        pagination=queries.ledger_page(filters, args.get("page", 1, type=int)),
         void_form=VoidForm(formdata=None),
+        refused=refused,
     )
 
 
@@ -176,9 +184,12 @@ def _with_reason(breach_id: int, form_class, action, done: str):
     lock_row(db.session, breach)  # two coordinators at once: the second sees the first's change
     form = form_class()
     if not form.validate():
-        for message in form.reason.errors or form.errors.get("csrf_token", []):
-            flash(message, "error")
-        return redirect(url_for("compliance.ledger_page", voided="y"))
+        db.session.rollback()  # releases the row lock; nothing was changed
+        form.breach_id = breach.id
+        form.reason.id = (
+            f"{'restore-reason' if breach.voided else 'reason'}-{breach.id}"  # as the card names it
+        )
+        return _render_ledger(MultiDict({"voided": "y"}), refused=form)
     try:
         action(current_user, breach, form.reason.data)
     except ledger.BreachRefused as exc:

@@ -10,8 +10,9 @@ from babel import support
 from flask import has_request_context, request
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
-from wtforms import Form
+from wtforms import Form, SelectMultipleField
 from wtforms.i18n import messages_path
+from wtforms.widgets import CheckboxInput, ListWidget
 
 OWN_TRANSLATIONS = str(Path(__file__).resolve().parents[2] / "translations")
 
@@ -48,6 +49,14 @@ class BaseForm(FlaskForm):
         def get_translations(self, form):
             return _translations
 
+        def bind_field(self, form, unbound_field, options):
+            # Pages hold several forms; an id on each hidden CSRF input would repeat
+            # ("csrf_token") and nothing refers to it, so it is rendered without one.
+            if options.get("name") == self.csrf_field_name:
+                kwargs = unbound_field.kwargs
+                kwargs["render_kw"] = {**(kwargs.get("render_kw") or {}), "id": False}
+            return super().bind_field(form, unbound_field, options)
+
 
 class BaseSubForm(Form):
     """For FormField rows: WTForms sub-forms do not inherit the parent's translations."""
@@ -55,3 +64,21 @@ class BaseSubForm(Form):
     class Meta:
         def get_translations(self, form):
             return _translations
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes, one per choice.
+
+    The field's validators judge the group ("pick at least one"), but WTForms hands them to
+    every box as well, so InputRequired/DataRequired would print `required` on each box and
+    the browser would refuse to send the form until every box is ticked. The boxes carry no
+    `required`; the server checks the group and says what is missing.
+    """
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __iter__(self):
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option

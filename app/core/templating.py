@@ -65,17 +65,34 @@ def fmt_both(value: datetime | None, zone: str = "Asia/Jakarta") -> str:
     return shown
 
 
-def fmt_range(start: datetime | None, end: datetime | None, zone: str = "Asia/Jakarta") -> str:
-    """ "Senin, 7 Desember 2026 09.00-10.00 WITA (08.00-09.00 WIB)"."""
+def fmt_time_range(start: datetime | None, end: datetime | None, zone: str = "Asia/Jakarta") -> str:
+    """ "16.00–17.00 WIT": the clock times of one zone, naming the zone once."""
     if start is None or end is None:
         return ""
+    tz, loc = ZoneInfo(zone), _locale()
+    return f"{_clock(start.astimezone(tz), loc)}–{_clock(end.astimezone(tz), loc)} {zone_abbr(zone)}"
+
+
+def _span(start: datetime, end: datetime, zone: str, loc: str) -> str:
+    """Start and end in `zone`: the day written once when they share it, the zone once."""
     tz = ZoneInfo(zone)
-    loc = _locale()
     s, e = start.astimezone(tz), end.astimezone(tz)
-    text = f"{_day_and_clock(s, loc)}–{_clock(e, loc)} {zone_abbr(zone)}"
+    if s.date() == e.date():
+        return f"{_day_and_clock(s, loc)}–{_clock(e, loc)} {zone_abbr(zone)}"
+    return f"{_day_and_clock(s, loc)} – {_day_and_clock(e, loc)} {zone_abbr(zone)}"
+
+
+def fmt_range(start: datetime | None, end: datetime | None, zone: str = "Asia/Jakarta") -> str:
+    """ "Senin, 7 Desember 2026 09.00–10.00 WITA (08.00–09.00 WIB)"; a range over several days
+    writes both days ("Senin, 7 Desember 2026 08.00 – Rabu, 9 Desember 2026 16.00 WIB")."""
+    if start is None or end is None:
+        return ""
+    loc = _locale()
+    text = _span(start, end, zone, loc)
     if zone != "Asia/Jakarta":
-        wib = ZoneInfo("Asia/Jakarta")
-        text += f" ({_clock(start.astimezone(wib), loc)}–{_clock(end.astimezone(wib), loc)} WIB)"
+        same_day = start.astimezone(ZoneInfo(zone)).date() == end.astimezone(ZoneInfo(zone)).date()
+        wib = fmt_time_range(start, end) if same_day else _span(start, end, "Asia/Jakarta", loc)
+        text += f" ({wib})"
     return text
 
 
@@ -92,6 +109,8 @@ def args_with(**changes) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from app.catalog.labels import room_label
+
     app.jinja_env.globals["args_with"] = args_with
     app.jinja_env.filters.update(
         date_id=fmt_date,
@@ -99,5 +118,7 @@ def init_app(app: Flask) -> None:
         datetime_zone=fmt_datetime,
         datetime_both=fmt_both,
         range_both=fmt_range,
+        time_range=fmt_time_range,
         zone_abbr=zone_abbr,
+        room_label=room_label,
     )

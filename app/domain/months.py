@@ -50,3 +50,9 @@ def shift_month(month: date, n: int) -> date:
     """The first day of the month `n` months after (before, when negative) `month`."""
     index = month.year * 12 + month.month - 1 + n
     return date(index // 12, index % 12 + 1, 1)
+
+
+def last_month(now: datetime) -> date:
+    """The month before the WIB month of `now`: the one the monthly pages open on, since the
+    current month is still under way (and its report and ratings mostly empty)."""
+    return shift_month(month_of(now), -1)

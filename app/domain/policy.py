@@ -77,6 +77,9 @@ class Rule(enum.StrEnum):
     SERVICE_HOURS = "service_hours"
     WINDOW_TOO_SHORT = "window_too_short"
     WINDOW_IN_PAST = "window_in_past"
+    WINDOW_END_BEFORE_START = "window_end_before_start"
+    LETTER_DATE_IN_FUTURE = "letter_date_in_future"
+    LETTER_DATE_TOO_OLD = "letter_date_too_old"
     DELEGATION_SIZE = "delegation_size"
     DELEGATION_EMPTY = "delegation_empty"
 
@@ -102,6 +105,7 @@ class RequestDraft:
     delegation_size: int
     has_letter: bool
     letter_addressee: str | None = None
+    letter_date: date | None = None  # the date written on the letter, when one is given now
 
 
 # How people write "the Director General" on a letter ("Jendral" is a common spelling) ...
@@ -137,6 +141,9 @@ def check_window(
     out: list[Violation] = []
     start, end = window.start.astimezone(WIB), window.end.astimezone(WIB)
     field_name = f"windows-{index}"
+    if window.end <= window.start:
+        # Nothing else about such a window means anything (its hours, its length).
+        return [Violation(Rule.WINDOW_END_BEFORE_START, field_name, {}, index)]
     if window.start <= now:
         return [Violation(Rule.WINDOW_IN_PAST, field_name, {"start": start}, index)]
     day = start.date()
@@ -149,17 +156,12 @@ def check_window(
                 index,
             )
         )
-    if (
-        end.date() != day
-        or start.time() < policy.service_start
-        or end.time() > policy.service_end
-        or end <= start
-    ):
+    if end.date() != day or start.time() < policy.service_start or end.time() > policy.service_end:
         out.append(
             Violation(
                 Rule.SERVICE_HOURS,
                 field_name,
-                {"start": policy.service_start, "end": policy.service_end},
+                {"start": policy.service_start, "end": policy.service_end, "day": day},
                 index,
             )
         )
@@ -183,6 +185,25 @@ def check_window(
             )
         )
     return out
+
+
+def one_year_before(day: date) -> date:
+    """The same date a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def check_letter_date(letter_date: date, today: date) -> list[Violation]:
+    """A letter cannot be dated after today (WIB), nor more than a year before it: such a date
+    is a typing slip ("2028" for "2026") or a letter written for another occasion."""
+    if letter_date > today:
+        return [Violation(Rule.LETTER_DATE_IN_FUTURE, "letter_date", {"today": today})]
+    earliest = one_year_before(today)
+    if letter_date < earliest:
+        return [Violation(Rule.LETTER_DATE_TOO_OLD, "letter_date", {"earliest": earliest})]
+    return []
 
 
 def check_request(
@@ -210,4 +231,6 @@ def check_request(
             out.append(Violation(Rule.LETTER_ADDRESSEE, "letter_addressee"))
     elif draft.has_letter and not addressed_to_director_general(draft.letter_addressee):
         out.append(Violation(Rule.LETTER_ADDRESSEE, "letter_addressee"))
+    if draft.letter_date is not None:
+        out.extend(check_letter_date(draft.letter_date, now.astimezone(WIB).date()))
     return out

@@ -23,9 +23,11 @@ class UploadForm(BaseForm):
 
 
 class DecisionForm(BaseForm):
-    """CSRF and the action; the decisions are read by read_decisions()."""
+    """CSRF and the step asked for; the decisions are read by read_decisions()."""
 
-    action = HiddenField()
+    # Not "action": a control of that name hides the form's own action from scripts
+    # (form.action is then the control), as the browser journeys' form audit found.
+    step = HiddenField()
     previewed = HiddenField()  # Decisions.digest of the preview the user saw
 
 
@@ -59,3 +61,12 @@ def read_decisions(data, names: list[Unresolved]) -> Decisions:
             continue
         chosen[i] = choice
     return Decisions(aliases, keep, chosen, typed)
+
+
+def split_names(names: list[Unresolved], decisions: Decisions) -> tuple[list, list]:
+    """(still undecided, decided): each a list of (i, name), i the name's place in `names`
+    (what its form fields are numbered by). A decided name leaves the undecided list."""
+    pending, decided = [], []
+    for i, name in enumerate(names):
+        (decided if i in decisions.chosen else pending).append((i, name))
+    return pending, decided

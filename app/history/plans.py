@@ -64,6 +64,7 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)  # undecided names (problems)
     aliases: dict[str, tuple[str, int]] = field(default_factory=dict)  # written -> (code, region id)
+    alias_labels: dict[str, str] = field(default_factory=dict)  # written -> "Kab. Bandung (32.04)"
 
     @property
     def ok(self) -> bool:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from app.core.access import coordinator_required
 from app.extensions import db
 from app.history import bp, reader, services, uploads
-from app.history.forms import KEEP, DecisionForm, UploadForm, read_decisions
+from app.history.forms import KEEP, DecisionForm, UploadForm, read_decisions, split_names
 from app.requests.labels import mode_label
 
 
@@ -37,15 +37,20 @@ def preview(sha256: str):
     names = services.plan(rows).unresolved  # every name that needs a decision, in file order
     form = DecisionForm()
     decisions = read_decisions(request.form if form.is_submitted() else {}, names)
+    # Why the choices were refused or nothing was imported: shown above the form as its
+    # error summary (which takes the focus), not as a passing message.
+    refusal = None
     try:
         plan = services.plan(rows, decisions.aliases, decisions.keep)
     except services.AliasRejected as rejected:
-        flash(str(rejected), "error")
+        refusal = str(rejected)
         decisions = read_decisions({}, names)
         plan = services.plan(rows)
-    importing = form.validate_on_submit() and form.action.data == "import"
+    importing = form.validate_on_submit() and form.step.data == "import"
+    if form.is_submitted() and form.errors:  # CSRF: the page had expired
+        refusal = " ".join(e for errors in form.errors.values() for e in errors)
     if importing and form.previewed.data != decisions.digest:
-        flash(_("Pilihan berubah: periksa pratinjau di bawah, lalu klik Impor lagi."), "warning")
+        refusal = _("Pilihan berubah: periksa pratinjau di bawah, lalu klik Impor lagi.")
     elif importing and plan.ok:
         try:
             batch = services.apply(plan, filename=stored.filename, sha256=sha256, actor=current_user)
@@ -68,12 +73,14 @@ def preview(sha256: str):
             )
         return redirect(url_for("history.upload"))
     elif importing:
-        flash(_("Belum dapat diimpor: selesaikan semua masalah di bawah."), "error")
+        refusal = _("Belum dapat diimpor: selesaikan semua masalah di bawah.")
     return render_template(
         "history/preview.html",
+        refusal=refusal,
         stored=stored,
         plan=plan,
         names=names,
+        split=split_names(names, decisions),
         decisions=decisions,
         form=form,
         keep=KEEP,

@@ -98,6 +98,7 @@ class _Planner:
                 raise AliasRejected(_("Kode daerah tidak dikenal: %(code)s.", code=code))
             self.resolver.add_alias(written, code)
             self.plan.aliases[written] = (code, self.regions[code].id)
+            self.plan.alias_labels[written] = self.suggestion(code).label
         self.keep_all = keep is True
         self.keep = set() if isinstance(keep, bool) else {alias_key(k) for k in keep}
         self.topics = list(db.session.scalars(select(Topic).order_by(Topic.sort_order, Topic.code)))

@@ -3,7 +3,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.invites import services
+from app.invites import export
 
 invites_cli = AppGroup("invites", help="Calendar invites (iCalendar) of consultation sessions.")
 
@@ -24,7 +24,7 @@ invites_cli = AppGroup("invites", help="Calendar invites (iCalendar) of consulta
 )
 def export_command(include_all: bool, out_dir: str) -> None:
     """Write DIR/<booking code>.ics for every scheduled or confirmed session."""
-    written = services.export(out_dir, include_all=include_all)
+    written = export.export(out_dir, include_all=include_all)
     for path in written:
         click.echo(str(path))
     click.echo(f"{len(written)} invite(s) written to {out_dir}", err=True)

@@ -1,10 +1,15 @@
-"""The invite of a session: who it goes to, what it says, its SEQUENCE; and the export.
+"""The invite of a session: who it goes to, what it says, its SEQUENCE.
 
 The booking services (app.scheduling.services) call touch() in the same transaction as
 every schedule, reschedule and cancellation, so that SEQUENCE rises with each change and a
 CANCEL reaches the people the last REQUEST reached (cancelling releases the narasumber).
-A session that changed without touch() (e.g. the Pemda withdrew it) still gets a correct
-invite: a CANCEL after a REQUEST is announced one SEQUENCE higher.
+A session without a recorded state (made before invites existed, or by hand) may still have
+an invite with SEQUENCE 0 in someone's calendar: its first change is announced as SEQUENCE 1,
+and a CANCEL after a REQUEST is announced one SEQUENCE higher.
+
+Every absolute link in a calendar file is built from one configured public address
+(SERVER_NAME_FOR_EMAIL, from PUBLIC_URL), never from the request's Host: the same file is
+downloaded, subscribed to and emailed by the scheduler, and a forged Host must not reach it.
 
 Texts are Indonesian (Flask-Babel msgids): an invite built outside a request (the scheduler,
 the export command) is in Indonesian, a download follows the user's language.
@@ -13,7 +18,6 @@ the export command) is in Indonesian, a download follows the user's language.
 import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import current_app, has_request_context
@@ -78,24 +82,45 @@ def state_of(req: ConsultationRequest) -> InviteState | None:
     return db.session.get(InviteState, req.id)
 
 
-def touch(req: ConsultationRequest, method: str) -> InviteState:
+def touch(req: ConsultationRequest, method: str, *, first: bool = False) -> InviteState:
     """Record that the session's invite changed (REQUEST) or was withdrawn (CANCEL).
 
-    Called by the booking services before they commit; the first call gives SEQUENCE 0,
-    every later one one more. Call it while the narasumber are still assigned (for a
-    cancellation: before their assignments are released).
+    Called by the booking services before they commit. first: the session is being given
+    its first time (scheduling), SEQUENCE 0. Every other call gives one more than the
+    recorded SEQUENCE; without a record, 1 (an invite with SEQUENCE 0 may be out there, and a
+    client ignores a version that is not higher). Call it while the narasumber are still
+    assigned (for a cancellation: before their assignments are released).
     """
     if method not in ics.METHODS:
         raise ValueError(f"unknown iTIP method {method!r}")
     invited = [[p.email, p.name, p.role] for p in _live_attendees(req)]
     state = state_of(req)
     if state is None:
-        state = InviteState(request_id=req.id, sequence=0)
+        state = InviteState(request_id=req.id, sequence=0 if first else 1)
     else:
         state.sequence += 1
     state.last_method = method
     state.attendees = invited
     state.updated_at = now_utc()
+    db.session.add(state)
+    return state
+
+
+def adopt(req: ConsultationRequest) -> InviteState | None:
+    """Record the invite of a session that has a time but no state (the demo seed, an import)
+    as announced: SEQUENCE 0, or 1 for a cancelled one (its REQUEST, then its CANCEL), to the
+    people the invite reaches now. None when there is no invite or a state exists already."""
+    if not available(req) or state_of(req) is not None:
+        return None
+    method = method_of(req)
+    invited = [[p.email, p.name, p.role] for p in attendees_of(req, method)]
+    state = InviteState(
+        request_id=req.id,
+        sequence=sequence_of(req, method),
+        last_method=method,
+        attendees=invited,
+        updated_at=now_utc(),
+    )
     db.session.add(state)
     return state
 
@@ -108,9 +133,9 @@ def bump(req: ConsultationRequest) -> InviteState:
 def sequence_of(req: ConsultationRequest, method: str | None = None) -> int:
     """The SEQUENCE of the invite now (one more than recorded if it was cancelled untouched)."""
     state = state_of(req)
-    if state is None:
-        return 0
     method = method or method_of(req)
+    if state is None:  # never recorded: the first REQUEST, and a CANCEL comes after it
+        return 1 if method == "CANCEL" else 0
     return state.sequence + (1 if method == "CANCEL" and state.last_method != "CANCEL" else 0)
 
 
@@ -129,10 +154,10 @@ def personal_cancel(
     """A CANCEL for one attendee the session goes on without: a narasumber dropped by a
     reschedule or replaced, or the front desk of a visit turned into a video conference.
 
-    Same UID, the SEQUENCE of the change that dropped them (touch() raised it), STATUS
-    CANCELLED and only that attendee: their calendar drops the event, nobody else's does.
+    Same UID, the SEQUENCE of the change that dropped them (touch() raised it), only that
+    attendee and no STATUS (RFC 5546 section 3.2.5): their calendar drops the event, nobody
+    else's does, and the session is not announced as cancelled.
     """
-    state = state_of(req)
     with locale_context():
         event = session_event(req, method="REQUEST", attendees=False)
         if converted:
@@ -145,10 +170,9 @@ def personal_cancel(
         summary=summary,
         description=f"{note}\n\n{event.description}",
         attendees=(person,),
-        sequence=state.sequence if state is not None else 0,
-        cancelled=True,
+        sequence=sequence_of(req, "REQUEST"),
     )
-    content = ics.build_invite(event, method="CANCEL", now=now or now_utc())
+    content = ics.build_uninvite(event, now=now or now_utc())
     return Invite(method="CANCEL", content=content, filename=f"{req.reference}.ics")
 
 
@@ -195,9 +219,15 @@ def code_of(req: ConsultationRequest) -> str:
     return req.booking_code_display if req.booking_code else req.reference
 
 
+def public_url(path: str, **query: str) -> str:
+    """An absolute link to this application for a calendar file: the configured public
+    address (SERVER_NAME_FOR_EMAIL), never the Host of the request being served."""
+    base = (current_app.config.get("SERVER_NAME_FOR_EMAIL") or "").strip().rstrip("/")
+    return f"{base}{path}" + (f"?{urlencode(query)}" if query else "")
+
+
 def verify_url(req: ConsultationRequest) -> str:
-    base = (current_app.config.get("SERVER_NAME_FOR_EMAIL") or "").rstrip("/")
-    return f"{base}/verifikasi?{urlencode({'kode': code_of(req)})}"
+    return public_url("/verifikasi", kode=code_of(req))
 
 
 def attendees_of(req: ConsultationRequest, method: str) -> list[ics.Person]:
@@ -260,28 +290,3 @@ def _description(req: ConsultationRequest, cancelled: bool) -> str:
 def locale_context():
     # Outside a request (scheduler, CLI) there is no user: invites are in Indonesian.
     return contextlib.nullcontext() if has_request_context() else force_locale("id")
-
-
-def sessions_to_export(include_all: bool) -> list[ConsultationRequest]:
-    states = INVITE_STATES if include_all else CURRENT_STATES
-    query = (
-        select(ConsultationRequest)
-        .where(ConsultationRequest.state.in_(states), ConsultationRequest.scheduled_start.is_not(None))
-        .order_by(ConsultationRequest.scheduled_start, ConsultationRequest.id)
-    )
-    return [req for req in db.session.scalars(query) if available(req)]
-
-
-def export(out_dir: str | Path, *, include_all: bool = False, now: datetime | None = None) -> list[Path]:
-    """Write the current invite of each session to out_dir/<booking code>.ics (<reference>.ics
-    for a session without a code); the paths written."""
-    folder = Path(out_dir)
-    folder.mkdir(parents=True, exist_ok=True)
-    now = now or now_utc()
-    written = []
-    for req in sessions_to_export(include_all):
-        one = invite(req, now)
-        path = folder / f"{code_of(req)}.ics"
-        path.write_bytes(one.content)
-        written.append(path)
-    return written

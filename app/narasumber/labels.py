@@ -9,7 +9,7 @@ A = AssignmentStatus
 ASSIGNMENT_LABELS = {
     A.ASSIGNED: _l("Menunggu jawaban"),
     A.ACCEPTED: _l("Diterima"),
-    A.DECLINED: _l("Ditolak"),
+    A.DECLINED: _l("Ditolak narasumber"),
     A.RELEASED: _l("Dibebaskan"),
 }
 

@@ -226,7 +226,7 @@ def _check_room(data: RoomData, room_id: int | None = None) -> str:
     if room_id is not None:
         query = query.where(Room.id != room_id)
     if db.session.scalars(query).first() is not None:
-        raise AdminError(_("Nama ruang %(name)s sudah dipakai.", name=name), "name")
+        raise AdminError(_("Nama “%(name)s” sudah dipakai ruang lain.", name=name), "name")
     if data.capacity < 1:
         raise AdminError(_("Kapasitas paling sedikit 1 orang."), "capacity")
     return name

@@ -41,6 +41,10 @@ def sessions():
 @narasumber_required
 def detail(assignment_id: int):
     assignment = services.own_assignment(current_user, assignment_id)
+    return _detail_page(assignment, DeclineForm(formdata=None))
+
+
+def _detail_page(assignment, decline_form: DeclineForm):
     now = now_utc()
     return render_template(
         "narasumber/detail.html",
@@ -49,8 +53,8 @@ def detail(assignment_id: int):
         colleagues=services.colleagues(assignment),
         can_accept=services.can_accept(assignment, now),
         can_decline=services.can_decline(assignment, now),
-        accept_form=AcceptForm(),
-        decline_form=DeclineForm(),
+        accept_form=AcceptForm(formdata=None),
+        decline_form=decline_form,
     )
 
 
@@ -72,7 +76,11 @@ def decline(assignment_id: int):
     assignment = services.own_assignment(current_user, assignment_id)
     form = DeclineForm()
     if not form.validate():
-        for message in form.reason.errors or form.errors.get("csrf_token", []):
+        if form.reason.errors:
+            # The page again, with the reason as typed and the error summary above the form:
+            # a redirect would throw away what the narasumber wrote.
+            return _detail_page(assignment, form)
+        for message in form.errors.get("csrf_token", []):
             flash(message, "error")
         return redirect(url_for("narasumber.detail", assignment_id=assignment.id))
     return _answer(assignment, accept=False, reason=form.reason.data)

@@ -40,6 +40,8 @@ from app.outbox.mime import OutboxMail, relay_connection
 from app.outbox.models import OutboxMessage, OutboxState
 
 log = logging.getLogger("konsultasi.outbox")
+# Where MAIL_TO_LOG writes each email (development): configured by app.core.logs.
+mail_log = logging.getLogger("konsultasi.mail")
 
 BACKOFF_MINUTES = (1, 5, 15, 60, 180)
 DEFAULT_MAX_ATTEMPTS = 6
@@ -198,9 +200,7 @@ class Relay:
     def send(self, envelope: Envelope) -> None:
         message = build_message(envelope)
         if self.to_log:
-            log.info(
-                "email to %s: %s\n%s", ", ".join(envelope.recipients), envelope.subject, envelope.text_body
-            )
+            mail_log.info("%s", as_log_text(envelope))
             return
         if self.down is not None:
             raise self.down
@@ -223,6 +223,19 @@ class Relay:
                 connection.__exit__(None, None, None)
             except Exception:  # the server went away: nothing left to close politely
                 log.debug("closing the SMTP connection failed", exc_info=True)
+
+
+def as_log_text(envelope: Envelope) -> str:
+    """An email as MAIL_TO_LOG writes it: who, what, and the text with its links."""
+    lines = [
+        f"email #{envelope.id} ({envelope.kind})",
+        f"To: {', '.join(envelope.recipients)}",
+        f"Subject: {envelope.subject}",
+    ]
+    if envelope.attachments:
+        names = ", ".join(f"{a.get('filename')} ({a.get('content_type')})" for a in envelope.attachments)
+        lines.append(f"Attachments: {names}")
+    return "\n".join([*lines, "", envelope.text_body.rstrip(), "-- end of email --"])
 
 
 def build_message(envelope: Envelope) -> OutboxMail:

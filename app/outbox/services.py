@@ -7,11 +7,12 @@ add_message() is what app.core.mail.queue_email() calls; nothing else writes new
 from dataclasses import dataclass
 
 from flask import abort
-from sqlalchemy import case, func, select
+from sqlalchemy import String, cast, func, or_, select
 
 from app.auth.models import Role, User
 from app.core import audit
 from app.core.clock import now_utc
+from app.core.search import ESCAPE, contains
 from app.extensions import db
 from app.outbox.models import OutboxMessage, OutboxState
 
@@ -99,16 +100,32 @@ def counts() -> Counts:
     return Counts(*(rows.get(state, 0) for state in ("pending", "sending", "failed", "sent")))
 
 
-def undelivered(limit: int = 200) -> list[OutboxMessage]:
-    """Failed mail first (newest first), then what is still waiting or being sent."""
-    order = case((OutboxMessage.state == OutboxState.FAILED, 0), else_=1)
-    query = (
-        select(OutboxMessage)
-        .where(OutboxMessage.state.in_([OutboxState.FAILED, OutboxState.PENDING, OutboxState.SENDING]))
-        .order_by(order, OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
-        .limit(limit)
-    )
-    return list(db.session.scalars(query))
+PER_PAGE = 50
+
+
+def messages(*, state: str = "", q: str = "", page: int = 1, per_page: int = PER_PAGE):
+    """Every email, newest first, of one state and/or whose recipients or subject contain `q`."""
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if state:
+        query = query.where(OutboxMessage.state == OutboxState(state))
+    if q.strip():
+        pattern = contains(q.strip().lower())
+        # The recipients are a JSON list: its text holds every address.
+        recipients = func.lower(cast(OutboxMessage.recipients, String))
+        query = query.where(
+            or_(
+                recipients.like(pattern, escape=ESCAPE),
+                func.lower(OutboxMessage.subject).like(pattern, escape=ESCAPE),
+            )
+        )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def get(message_id: int) -> OutboxMessage:
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return message
 
 
 class NotFailed(Exception):
@@ -118,9 +135,7 @@ class NotFailed(Exception):
 def resend(message_id: int, actor: User) -> OutboxMessage:
     """Give a failed email a fresh set of attempts, starting now (audited)."""
     require_admin(actor)
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = get(message_id)
     if message.state != OutboxState.FAILED:
         raise NotFailed(message_id)
     before = _snapshot(message)

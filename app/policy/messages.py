@@ -1,11 +1,13 @@
 """Policy violations as sentences a Pemda operator understands (Indonesian by default)."""
 
-from datetime import date, time
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 from flask_babel import get_locale, gettext
 
-from app.domain.policy import Mode, Rule, Violation
+from app.core.templating import zone_abbr
+from app.domain.policy import WIB, Mode, Rule, Violation
 
 
 def _day(value: date) -> str:
@@ -20,7 +22,15 @@ def mode_label(mode: Mode | str) -> str:
     return gettext("tatap muka") if Mode(mode) == Mode.FTF else gettext("video conference")
 
 
-def violation_message(v: Violation) -> str:
+def _in_zone(day: date | None, value: time, zone: str) -> str:
+    """A WIB clock time as the clock reads in `zone` on `day`."""
+    moment = datetime.combine(day or date(2026, 1, 1), value, tzinfo=WIB)
+    return _hm(moment.astimezone(ZoneInfo(zone)).time())
+
+
+def violation_message(v: Violation, zone: str | None = None) -> str:
+    """The sentence for `v`; `zone` is the Pemda's time zone, for rules about clock times
+    (DJPK's hours are set in WIB, a Pemda in WITA or WIT reads them in its own zone too)."""
     p = v.params
     if v.rule == Rule.LEAD_TIME:
         return gettext(
@@ -46,6 +56,16 @@ def violation_message(v: Violation) -> str:
             day=_day(p["day"]),
             next=_day(p["next"]),
         )
+    if v.rule == Rule.SERVICE_HOURS and zone and zone_abbr(zone) != "WIB":
+        return gettext(
+            "Waktu yang dipilih di luar jam layanan. Konsultasi dilayani pukul %(local_start)s–%(local_end)s "
+            "%(zone)s (%(start)s–%(end)s WIB) pada hari yang sama.",
+            local_start=_in_zone(p.get("day"), p["start"], zone),
+            local_end=_in_zone(p.get("day"), p["end"], zone),
+            zone=zone_abbr(zone),
+            start=_hm(p["start"]),
+            end=_hm(p["end"]),
+        )
     if v.rule == Rule.SERVICE_HOURS:
         return gettext(
             "Waktu yang dipilih di luar jam layanan. Konsultasi dilayani pukul %(start)s–%(end)s WIB "
@@ -59,6 +79,19 @@ def violation_message(v: Violation) -> str:
         )
     if v.rule == Rule.WINDOW_IN_PAST:
         return gettext("Waktu yang dipilih sudah lewat. Pilih waktu yang akan datang.")
+    if v.rule == Rule.WINDOW_END_BEFORE_START:
+        return gettext("Jam selesai harus sesudah jam mulai.")
+    if v.rule == Rule.LETTER_DATE_IN_FUTURE:
+        return gettext(
+            "Tanggal surat tidak boleh sesudah hari ini (%(today)s). Periksa tanggal dan tahunnya.",
+            today=_day(p["today"]),
+        )
+    if v.rule == Rule.LETTER_DATE_TOO_OLD:
+        return gettext(
+            "Tanggal surat lebih dari satu tahun yang lalu; tanggal paling awal %(earliest)s. "
+            "Periksa tahunnya, atau lampirkan surat permohonan yang baru.",
+            earliest=_day(p["earliest"]),
+        )
     if v.rule == Rule.DELEGATION_SIZE:
         return gettext(
             "Jumlah peserta %(size)d orang melebihi batas %(limit)d orang untuk konsultasi %(mode)s. "

@@ -18,7 +18,9 @@ from app.reports.build import ModeSection, MonthlyReport
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
-USER_HEADING = {"vc": "Daerah", "ftf": "Pengguna Layanan"}
+# One name for the column in both tables (VC and FTF): the Pemda or DPRD as DJPK writes it.
+USER_HEADING = "Pengguna Layanan"
+SECTION_HEAD = ["No", USER_HEADING, "Tanggal", "Topik"]
 
 
 def filename(report: MonthlyReport, ext: str) -> str:
@@ -27,10 +29,6 @@ def filename(report: MonthlyReport, ext: str) -> str:
 
 def _session_rows(section: ModeSection) -> list[list]:
     return [[r.no, r.service_user, r.day, ", ".join(r.topics)] for r in section.sessions]
-
-
-def _section_head(section: ModeSection) -> list[str]:
-    return ["No", USER_HEADING[section.mode.value], "Tanggal", "Topik"]
 
 
 def _score(value: float | None) -> str:
@@ -49,7 +47,7 @@ def to_csv(report: MonthlyReport) -> str:
         w.writerow(["Topik terbanyak", safe_cell(", ".join(section.top_topics)) or "-"])
         w.writerow(["Dibatalkan", section.cancelled])
         w.writerow(["Tidak hadir", section.no_show])
-        w.writerow(_section_head(section))
+        w.writerow(SECTION_HEAD)
         for no, who, day, topics in _session_rows(section):
             w.writerow(safe_row([no, who, day.isoformat(), topics]))
     w.writerow([])
@@ -101,7 +99,7 @@ def to_xlsx(report: MonthlyReport) -> bytes:
         (report.video_conference, "Video Conference"),
         (report.face_to_face, "Tatap Muka"),
     ):
-        ws = _sheet(wb, title, _section_head(section), _session_rows(section), [6, 36, 12, 30])
+        ws = _sheet(wb, title, SECTION_HEAD, _session_rows(section), [6, 36, 12, 30])
         for (cell,) in ws.iter_rows(min_row=2, min_col=3, max_col=3):
             cell.number_format = "yyyy-mm-dd"
     _sheet(

@@ -1,38 +1,23 @@
 """The monthly report's pages (coordinators and administrators) and the recipients page
 (administrators)."""
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import admin_required, coordinator_required
-from app.core.clock import now_utc
-from app.domain.months import month_of, shift_month
+from app.core.months import BAD_REQUEST, month_arg
+from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import bp, charts, exports, services
-from app.reports.build import MonthlyReport, parse_month
+from app.reports.build import MonthlyReport
 from app.reports.forms import RecipientForm
 from app.reports.models import ReportRecipient
 from app.reports.snapshots import monthly_report
 
 
-def last_month() -> date:
-    return shift_month(month_of(now_utc()), -1)
-
-
-def _month(raw: str | None) -> date:
-    if not raw:
-        return last_month()
-    try:
-        return parse_month(raw)
-    except ValueError:
-        abort(404)
-
-
-def _report(raw: str | None) -> MonthlyReport:
-    report = monthly_report(_month(raw))
+def _report(month) -> MonthlyReport:
+    report = monthly_report(month)
     db.session.commit()  # keeps the snapshot when one was built
     return report
 
@@ -40,34 +25,53 @@ def _report(raw: str | None) -> MonthlyReport:
 @bp.route("/koordinator/laporan")
 @coordinator_required
 def monthly():
-    report = _report(request.args.get("bulan"))
-    return render_template(
+    # A bad ?bulan= shows last month's report, saying what was wrong (400: app.core.months).
+    given = month_arg(request.args.get("bulan"))
+    report = _report(given.month)
+    page = render_template(
         "reports/monthly.html",
         report=report,
         charts=charts.trend_charts(report),
         previous=shift_month(report.month, -1),
         following=shift_month(report.month, 1),
+        month_error=given.error,
     )
+    return page, given.status
+
+
+def _bad_month(error: str) -> tuple[str, int]:
+    """A print or download URL naming no month: a page saying so (400), never a file of
+    another month than the one asked for."""
+    return render_template("reports/bad_month.html", message=error), BAD_REQUEST
 
 
 @bp.route("/koordinator/laporan/<string:month>/cetak")
 @coordinator_required
 def print_view(month: str):
-    report = _report(month)
+    given = month_arg(month)
+    if given.error:
+        return _bad_month(given.error)
+    report = _report(given.month)
     return render_template("reports/print.html", report=report, charts=charts.trend_charts(report))
 
 
 @bp.route("/koordinator/laporan/<string:month>.csv")
 @coordinator_required
 def export_csv(month: str):
-    report = _report(month)
+    given = month_arg(month)
+    if given.error:
+        return _bad_month(given.error)
+    report = _report(given.month)
     return _download(exports.to_csv(report), exports.CSV_TYPE, exports.filename(report, "csv"))
 
 
 @bp.route("/koordinator/laporan/<string:month>.xlsx")
 @coordinator_required
 def export_xlsx(month: str):
-    report = _report(month)
+    given = month_arg(month)
+    if given.error:
+        return _bad_month(given.error)
+    report = _report(given.month)
     return _download(exports.to_xlsx(report), exports.XLSX_TYPE, exports.filename(report, "xlsx"))
 
 

@@ -13,18 +13,18 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    HiddenField,
     RadioField,
     SelectChoice,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, Regexp
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.core.forms import BaseForm, BaseSubForm
+from app.core import once
+from app.core.forms import BaseForm, BaseSubForm, MultiCheckboxField
 from app.domain.policy import Mode
 from app.policy.messages import violation_message
 
@@ -32,16 +32,12 @@ WINDOW_ROWS = 3
 DELEGATION_ROWS = 15
 DELEGATION_MAX_ROWS = 60
 DEFAULT_ADDRESSEE = "Direktur Jenderal Perimbangan Keuangan"
+AGENDA_MIN, AGENDA_MAX = 20, 4000
 PHONE = Regexp(r"^\+?[0-9 ()-]{6,32}$", message=_l("Nomor telepon hanya boleh berisi angka (6–32 digit)."))
 
 
 def _required(what):
     return DataRequired(message=what)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RowList(FieldList):
@@ -141,8 +137,8 @@ class RequestForm(BaseForm):
         validators=[
             _required(_l("Tuliskan agenda konsultasi.")),
             Length(
-                min=20,
-                max=4000,
+                min=AGENDA_MIN,
+                max=AGENDA_MAX,
                 message=_l("Agenda terlalu singkat atau terlalu panjang (20–4000 karakter)."),
             ),
         ],
@@ -173,6 +169,8 @@ class RequestForm(BaseForm):
         _l("Ditujukan kepada"), default=DEFAULT_ADDRESSEE, validators=[Optional(), Length(max=200)]
     )
     letter_file = FileField(_l("Berkas surat (PDF, maksimum 5 MB)"))
+    # One token per opened form: sent twice, it finds the request it made (services.submit_request).
+    token = HiddenField(default=once.new_token)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,15 +227,18 @@ class RequestForm(BaseForm):
                 ok = False
         return ok
 
-    def attach_violations(self, found: list) -> None:
-        """Policy violations, each as a message on its field: (Violation, window row or None)."""
+    def attach_violations(self, found: list, zone: str | None = None) -> None:
+        """Policy violations, each as a message on its field: (Violation, window row or None).
+        `zone`: the Pemda's time zone, in which clock times are told besides WIB."""
         self.policy_errors = {}
         for violation, row in found:
-            message = violation_message(violation)
+            message = violation_message(violation, zone)
             if violation.field == "letter":
                 self.letter_file.errors.append(message)
             elif violation.field == "letter_addressee":
                 self.letter_addressee.errors.append(message)
+            elif violation.field == "letter_date":
+                self.letter_date.errors.append(message)
             else:
                 key = f"windows-{row}" if row is not None else violation.field
                 self.policy_errors.setdefault(key, []).append(message)
@@ -269,7 +270,14 @@ def _errors_of(subform) -> list[str]:
 
 
 class WithdrawForm(BaseForm):
+    """The confirmation page of a withdrawal: a reason and an explicit "I am sure" (no JavaScript
+    dialog: the page itself is the confirmation step)."""
+
     reason = TextAreaField(
         _l("Alasan penarikan (tidak wajib)"),
         validators=[Optional(), Length(max=1000, message=_l("Alasan paling panjang 1000 karakter."))],
+    )
+    confirm = BooleanField(
+        _l("Saya yakin ingin menarik permohonan ini. Penarikan tidak dapat dibatalkan."),
+        validators=[DataRequired(message=_l("Centang pernyataan bahwa Anda yakin menarik permohonan ini."))],
     )

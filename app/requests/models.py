@@ -66,6 +66,10 @@ class ConsultationRequest(db.Model):
     breach_override_reason: Mapped[str | None] = mapped_column(Text)
     breach_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     breach_override_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The one-time token of the form that submitted the request (app.core.once.new_token).
+    # Unique, so the same form posted twice (Back and send again, a double click, two posts
+    # at the same moment) makes one request; the second post is shown the first.
+    submission_token: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     region: Mapped[Region] = relationship()
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])

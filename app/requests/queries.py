@@ -11,7 +11,7 @@ from app.catalog.models import Topic
 from app.core.access import can_see, owns
 from app.core.audit import AuditLog
 from app.core.clock import now_utc
-from app.domain.policy import PolicyValues
+from app.domain.policy import WIB, PolicyValues, one_year_before
 from app.extensions import db
 from app.policy.services import policy_in_force, values_of
 from app.requests.forms import DELEGATION_ROWS, RequestForm
@@ -136,6 +136,12 @@ def form_window_utc(window, zone: str) -> tuple[datetime, datetime] | None:
         datetime.combine(day, start, tzinfo=tz).astimezone(UTC),
         datetime.combine(day, end, tzinfo=tz).astimezone(UTC),
     )
+
+
+def letter_date_bounds() -> tuple[str, str]:
+    """(earliest, latest) date a letter may carry today, as ISO dates for the date input."""
+    today = now_utc().astimezone(WIB).date()
+    return one_year_before(today).isoformat(), today.isoformat()
 
 
 def service_hours(values: PolicyValues, zone: str) -> tuple[str, str]:

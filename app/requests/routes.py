@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from app.core.access import pemda_required
 from app.core.clock import now_utc
 from app.domain.states import Action, IllegalTransition, allowed
-from app.requests import bp, letters, queries, services
+from app.requests import bp, letters, queries, services, withdrawal
 from app.requests.forms import RequestForm, WithdrawForm
 from app.requests.labels import template_helpers
 
@@ -20,6 +20,7 @@ def _helpers():
         **template_helpers(),
         "window_utc": queries.form_window_utc,
         "service_hours": queries.service_hours,
+        "letter_date_bounds": queries.letter_date_bounds,
     }
 
 
@@ -49,6 +50,16 @@ def new():
             req = services.submit_request(current_user, form)
         except services.RequestRefused as refused:
             problems = refused.problems
+        except services.AlreadySubmitted as done:
+            flash(
+                _(
+                    "Permohonan %(ref)s sudah terkirim sebelumnya dari formulir yang sama; "
+                    "tidak ada permohonan baru yang dibuat.",
+                    ref=done.reference,
+                ),
+                "info",
+            )
+            return redirect(url_for("requests.detail", request_id=done.request_id))
         else:
             services.commit()
             flash(
@@ -79,8 +90,7 @@ def detail(request_id: int):
         history=entries,
         actors=queries.actors_of(entries),
         can_edit=owner and allowed(req.state, Action.EDIT),
-        can_withdraw=owner and allowed(req.state, Action.WITHDRAW),
-        withdraw_form=WithdrawForm(),
+        can_withdraw=owner and withdrawal.can_withdraw(req),
     )
 
 
@@ -112,23 +122,31 @@ def edit(request_id: int):
     )
 
 
-@bp.route("/<int:request_id>/tarik", methods=["POST"])
+@bp.route("/<int:request_id>/tarik", methods=["GET", "POST"])
 @pemda_required
 def withdraw(request_id: int):
+    """The confirmation page (what will happen, "I am sure"), then the withdrawal itself."""
     req = queries.get_owned(current_user, request_id)
-    form = WithdrawForm()
-    if not form.validate():
-        for message in form.reason.errors or form.errors.get("csrf_token", []):
-            flash(message, "error")
+    if not withdrawal.can_withdraw(req):
+        flash(services.illegal_message(IllegalTransition(req.state, Action.WITHDRAW)), "error")
         return redirect(url_for("requests.detail", request_id=req.id))
-    try:
-        services.withdraw_request(current_user, req, form.reason.data)
-    except IllegalTransition as exc:
-        flash(services.illegal_message(exc), "error")
-    else:
-        services.commit()
-        flash(_("Permohonan %(ref)s telah ditarik.", ref=req.reference), "success")
-    return redirect(url_for("requests.detail", request_id=req.id))
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw_request(current_user, req, form.reason.data)
+        except IllegalTransition as exc:
+            flash(services.illegal_message(exc), "error")
+        else:
+            services.commit()
+            flash(_("Permohonan %(ref)s telah ditarik.", ref=req.reference), "success")
+        return redirect(url_for("requests.detail", request_id=req.id))
+    return render_template(
+        "requests/withdraw.html",
+        req=req,
+        form=form,
+        zone=req.region.timezone,
+        what=withdrawal.consequences(req),
+    )
 
 
 @bp.route("/<int:request_id>/surat")

@@ -9,12 +9,14 @@ from datetime import datetime
 
 from flask import abort
 from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import Role, User
-from app.core import audit
+from app.core import audit, once
 from app.core.access import owns
 from app.core.clock import now_utc
-from app.core.db_setup import lock_row
+from app.core.db_setup import lock_for_write
 from app.core.mail import drop_queued, queue_email, send_queued
 from app.domain.policy import Mode, PolicyValues, RequestDraft, Violation, Window, check_request
 from app.domain.states import Action, IllegalTransition, RequestState, transition
@@ -25,6 +27,7 @@ from app.requests.forms import RequestForm
 from app.requests.labels import mode_label, state_label
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
 from app.requests.queries import form_window_utc, topics_for
+from app.requests.withdrawal import withdraw_request  # noqa: F401  (its callers import it from here)
 
 
 class RequestRefused(Exception):
@@ -35,14 +38,32 @@ class RequestRefused(Exception):
         self.problems = problems
 
 
+class AlreadySubmitted(Exception):
+    """The same form (its one-time token) was sent before: this is the request it made."""
+
+    def __init__(self, request_id: int, reference: str):
+        super().__init__(reference)
+        self.request_id = request_id
+        self.reference = reference
+
+
 # Changes -----------------------------------------------------------------------------------
 
 
 def submit_request(user: User, form: RequestForm, now: datetime | None = None) -> ConsultationRequest:
-    """A new request from `user`'s Pemda, checked against the policy in force now."""
+    """A new request from `user`'s Pemda, checked against the policy in force now.
+
+    Raises AlreadySubmitted when the form's token made a request before: looked up first (on
+    SQLite under the write lock, so a second post waits for the first), and refused by the
+    unique column when two posts race on PostgreSQL.
+    """
     if user.role != Role.PEMDA:
         abort(403)
     now = now or now_utc()
+    token = form.token.data if once.TOKEN.match(form.token.data or "") else None
+    if token:
+        lock_for_write(db.session)
+        _refuse_resubmission(user, form, token)
     version, values = policy_in_force(now)
     checked = _check(form, user.timezone, values, now, letter_on_file=None)
     req = ConsultationRequest(
@@ -53,10 +74,17 @@ def submit_request(user: User, form: RequestForm, now: datetime | None = None) -
         policy_version_id=version.id if version else None,
         submitted_at=now,
         updated_at=now,
+        submission_token=token,
     )
     _apply(req, form, user.timezone)
     db.session.add(req)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if token:
+            _refuse_resubmission(user, form, token)
+        raise
     if checked is not None:
         _attach_letter(req, form, checked, user, now)
     audit.record("request.submit", req, actor=user, after=snapshot(req))
@@ -83,36 +111,6 @@ def edit_request(user: User, req: ConsultationRequest, form: RequestForm, now: d
     req.updated_at = now
     db.session.flush()
     audit.record("request.edit", req, actor=user, before=before, after=snapshot(req))
-    return req
-
-
-def withdraw_request(user: User, req: ConsultationRequest, reason: str | None, now: datetime | None = None):
-    # Imported here: app.scheduling's routes import this module.
-    from app.compliance.ledger import record_late_cancellation
-    from app.invites import services as invites_services
-    from app.scheduling import emails as scheduling_emails
-    from app.scheduling.services import release_rows
-
-    if not owns(user, req):
-        abort(404)
-    lock_row(db.session, req)  # a double click, or DJPK deciding at the same moment
-    before = req.state
-    req.state = transition(req.state, Action.WITHDRAW)
-    req.state_reason = (reason or "").strip() or None
-    req.updated_at = now or now_utc()
-    # A withdrawn session frees its narasumber and room at once.
-    if req.scheduled_start is not None:  # before the release, so the CANCEL reaches everyone
-        invites_services.touch(req, "CANCEL")
-    released = release_rows(req)
-    after = {"state": req.state, "reason": req.state_reason}
-    if released["assignments"] or released["bookings"]:
-        after["released_narasumber"] = [a.narasumber_id for a in released["assignments"]]
-        after["released_rooms"] = [b.room_id for b in released["bookings"]]
-    audit.record("request.withdraw", req, actor=user, before={"state": before}, after=after)
-    record_late_cancellation(req, user, before, req.updated_at)  # after the deadline: a breach
-    for a in released["assignments"]:
-        scheduling_emails.queue_released(a, req.state_reason)
-    scheduling_emails.queue_front_desk(req, "cancelled", reason=req.state_reason)  # a visit's CANCEL
     return req
 
 
@@ -146,6 +144,19 @@ def discard() -> None:
 # Internals ---------------------------------------------------------------------------------
 
 
+def _refuse_resubmission(user: User, form: RequestForm, token: str) -> None:
+    """Raise AlreadySubmitted when the request of `token` exists (it is `user`'s to see)."""
+    done = db.session.scalar(select(ConsultationRequest).where(ConsultationRequest.submission_token == token))
+    if done is None:
+        return
+    request_id, reference, mine = done.id, done.reference, owns(user, done)
+    db.session.rollback()  # nothing of this post is kept; the write lock is let go
+    if not mine:  # a token that is not this Pemda's: never say whose it is
+        form.token.data = once.new_token()
+        raise RequestRefused([_("Formulir ini sudah tidak berlaku. Periksa isian lalu kirim kembali.")])
+    raise AlreadySubmitted(request_id, reference)
+
+
 def _check(form: RequestForm, zone: str, values: PolicyValues, now: datetime, *, letter_on_file):
     """Validate the form and the policy; the checked upload (or None) when all is well.
 
@@ -157,11 +168,12 @@ def _check(form: RequestForm, zone: str, values: PolicyValues, now: datetime, *,
     rows, windows = [], []
     for row, window in form.filled_windows():
         span = form_window_utc(window, zone)
-        if span is not None:
+        # A row the form refused (an end before its start) has said all there is to say.
+        if span is not None and not window.errors:
             rows.append(row)
             windows.append(Window(*span))
     violations: list[Violation] = []
-    if form.mode.data in {m.value for m in Mode} and windows:
+    if form.mode.data in {m.value for m in Mode}:
         draft = RequestDraft(
             mode=Mode(form.mode.data),
             windows=tuple(windows),
@@ -170,9 +182,11 @@ def _check(form: RequestForm, zone: str, values: PolicyValues, now: datetime, *,
             letter_addressee=form.letter_addressee.data
             if form.letter_given() or letter_on_file is None
             else letter_on_file.addressee,
+            letter_date=_new_letter_date(form, letter_on_file),
         )
         violations = check_request(draft, values, work_calendar(), now)
-    form.attach_violations([(v, rows[v.index] if v.index is not None else None) for v in violations])
+    found = [(v, rows[v.index] if v.index is not None else None) for v in violations]
+    form.attach_violations(found, zone)
     checked = None
     if form.has_upload() and not form.letter_file.errors:
         try:
@@ -183,6 +197,15 @@ def _check(form: RequestForm, zone: str, values: PolicyValues, now: datetime, *,
     if problems or not ok or violations:
         raise RequestRefused(problems)
     return checked
+
+
+def _new_letter_date(form: RequestForm, letter_on_file):
+    """The letter date to judge: one typed now; the date of a letter already on file was
+    accepted with it and is not judged again as it ages."""
+    typed = form.letter_date.data if not form.letter_date.errors else None
+    if letter_on_file is not None and typed == letter_on_file.letter_date:
+        return None
+    return typed
 
 
 def _apply(req: ConsultationRequest, form: RequestForm, zone: str) -> None:

@@ -1,19 +1,23 @@
 """The Pemda's rating page and DJPK's satisfaction overview."""
 
-from datetime import date
-
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.access import coordinator_required, pemda_required
-from app.core.clock import WIB, now_utc
 from app.core.mail import send_queued
-from app.domain.months import parse_month, shift_month
+from app.core.months import month_arg
+from app.domain.months import shift_month
 from app.extensions import db
 from app.requests.queries import get_owned
 from app.satisfaction import bp, queries, services
 from app.satisfaction.forms import RatingForm
+
+
+@bp.app_template_global("rating_open")
+def rating_open(req) -> bool:
+    """For templates/satisfaction/_panel.html, which the request page includes."""
+    return services.rating_open(req)
 
 
 @bp.route("/permohonan/<int:request_id>/penilaian", methods=["GET", "POST"])
@@ -33,27 +37,27 @@ def rate(request_id: int):
             send_queued()
             flash(_("Terima kasih, penilaian Anda telah kami terima."), "success")
             return redirect(url_for("requests.detail", request_id=req.id))
-    return render_template("satisfaction/rate.html", req=req, form=form, zone=req.region.timezone)
-
-
-def _month_arg() -> date:
-    raw = request.args.get("bulan")
-    if not raw:
-        today = now_utc().astimezone(WIB).date()
-        return today.replace(day=1)
-    try:
-        return parse_month(raw)
-    except ValueError:
-        abort(404)
+    return render_template(
+        "satisfaction/rate.html",
+        req=req,
+        form=form,
+        zone=req.region.timezone,
+        open=services.rating_open(req),
+        not_yet=services.not_yet_message(req),
+    )
 
 
 @bp.route("/koordinator/kepuasan")
 @coordinator_required
 def overview():
-    month = _month_arg()
-    return render_template(
+    # Opens on last month (WIB), as the monthly report does; a bad ?bulan= shows last month
+    # with a message saying why (400: app.core.months).
+    given = month_arg(request.args.get("bulan"))
+    month = given.month
+    page = render_template(
         "satisfaction/overview.html",
         month=month,
+        month_error=given.error,
         previous=shift_month(month, -1),
         following=shift_month(month, 1),
         averages=queries.month_averages(month),
@@ -63,3 +67,4 @@ def overview():
         min_ratings=queries.MIN_RATINGS,
         min_raters=queries.MIN_RATERS,
     )
+    return page, given.status

@@ -190,6 +190,20 @@ def release_rows(req: ConsultationRequest, *, people: bool = True, rooms: bool =
     return released
 
 
+def refuse_if_arrived(req: ConsultationRequest) -> None:
+    """A delegation checked in at the front desk is in the building: its session can no longer
+    be moved, cancelled or converted (it becomes held at its end, app.checkin.tasks)."""
+    if getattr(req, "visit", None) is not None:
+        raise SchedulingConflict(arrived_message())
+
+
+def arrived_message() -> str:
+    return _(
+        "Delegasi sudah tiba dan tercatat di resepsionis; sesi ini tidak dapat dipindah, "
+        "dibatalkan, atau diubah ke video conference lagi."
+    )
+
+
 def required_reason(reason: str | None) -> str:
     reason = (reason or "").strip()
     if not reason:

@@ -148,6 +148,8 @@ def _reason_decision(request_id: int, form_class, form_name: str, panel: str, de
         db.session.rollback()
         if exc.field and exc.field in form:
             form[exc.field].errors = [*form[exc.field].errors, exc.message]
+        else:  # a refusal about the session, not a field: never silent
+            flash(exc.message, "error")
         return render_detail(req, open_panel=panel, **{form_name: form})
     db.session.commit()
     return _done(req, message(req.reference))

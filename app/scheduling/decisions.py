@@ -21,6 +21,7 @@ from app.invites import services as invites_services
 from app.requests.labels import mode_label, state_label
 from app.requests.models import ConsultationRequest
 from app.scheduling import emails
+from app.scheduling.booking import arrived_message
 
 
 class DecisionRefused(Exception):
@@ -80,6 +81,8 @@ def convert_to_vc(
     if req.mode != Mode.FTF:
         raise IllegalTransition(req.state, Action.CONVERT_TO_VC)
     new_state = transition(req.state, Action.CONVERT_TO_VC)
+    if getattr(req, "visit", None) is not None:
+        raise DecisionRefused(arrived_message())
     url = req.meeting_url
     if req.scheduled_start is not None:
         url = (meeting_url or "").strip() or generated_meeting_url(req)

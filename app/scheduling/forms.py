@@ -11,7 +11,6 @@ from wtforms import (
     DateField,
     SelectChoice,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -21,9 +20,9 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.core.clock import WIB
-from app.core.forms import BaseForm
+from app.core.forms import BaseForm, MultiCheckboxField
 from app.domain.states import RequestState
-from app.scheduling.queue import ALL_STATES, ZONES
+from app.scheduling.queue import ALL_STATES, DECLINED, ZONES
 
 REQUIRED = _l("Wajib diisi.")
 REASON_REQUIRED = _l("Tuliskan alasannya; Pemda akan membacanya pada permohonannya.")
@@ -41,9 +40,12 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def _reason(label):
+def _reason(label, id: str):
+    # Each decision has its own reason box; the review page holds several of them, so each
+    # needs an id of its own for its label (and for the error summary's link).
     return TextAreaField(
         label,
+        id=id,
         filters=[_strip],
         validators=[DataRequired(message=REASON_REQUIRED), Length(max=1000)],
     )
@@ -89,6 +91,7 @@ class QueueFilterForm(BaseForm):
     def set_choices(self, state_labels: dict, topics) -> None:
         self.state.choices = [
             SelectChoice("", _l("Perlu ditinjau")),
+            SelectChoice(DECLINED, _l("Narasumber menolak")),
             *[SelectChoice(s.value, state_labels[s]) for s in RequestState],
             SelectChoice(ALL_STATES, _l("Semua status")),
         ]
@@ -100,15 +103,15 @@ class QueueFilterForm(BaseForm):
 class ReasonForm(BaseForm):
     """Reject, request changes, cancel: a reason the Pemda reads."""
 
-    reason = _reason(_l("Alasan"))
+    reason = _reason(_l("Alasan"), "alasan-tolak")
 
 
 class RequestChangesForm(BaseForm):
-    reason = _reason(_l("Perbaikan yang diminta"))
+    reason = _reason(_l("Perbaikan yang diminta"), "alasan-perbaikan")
 
 
 class ConvertForm(BaseForm):
-    reason = _reason(_l("Alasan diubah menjadi video conference"))
+    reason = _reason(_l("Alasan diubah menjadi video conference"), "alasan-ubah-vc")
     meeting_url = URLField(
         _l("Tautan rapat (kosongkan untuk dibuat otomatis)"),
         validators=[
@@ -153,11 +156,9 @@ class _TimeFields(BaseForm):
 class ScheduleForm(_TimeFields):
     """Approve and schedule: time, narasumber, room (FTF) or meeting link (VC)."""
 
-    narasumber_ids = SelectMultipleField(
+    narasumber_ids = MultiCheckboxField(
         _l("Narasumber"),
         coerce=int,
-        option_widget=widgets.CheckboxInput(),
-        widget=widgets.ListWidget(prefix_label=False),
         validators=[InputRequired(message=_l("Pilih paling sedikit satu narasumber."))],
     )
     # The narasumber the system suggested for this slot, to tell an override from a pick.
@@ -196,11 +197,11 @@ class ScheduleForm(_TimeFields):
 
 class RescheduleForm(_TimeFields):
     room_id = SelectField(_l("Ruang"), coerce=_int_or_none, validators=[Optional()])
-    reason = _reason(_l("Alasan perubahan jadwal"))
+    reason = _reason(_l("Alasan perubahan jadwal"), "alasan-jadwal-ulang")
 
 
 class CancelForm(BaseForm):
-    reason = _reason(_l("Alasan pembatalan"))
+    reason = _reason(_l("Alasan pembatalan"), "alasan-batal")
 
 
 class CalendarFilterForm(BaseForm):

@@ -1,7 +1,9 @@
 """The coordinator's queue: which requests to show, filtered, and how many there are per state.
 
 The default view is the work still to do (submitted, and waiting for the Pemda's changes),
-oldest first, so that nothing waits longest by accident.
+oldest first, so that nothing waits longest by accident; sessions whose narasumber declined
+and who has not been replaced yet (app.scheduling.declines) are work to do too, and come
+first in every view.
 """
 
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 
 from app.catalog.models import Topic
 from app.core.clock import WIB
@@ -19,13 +21,14 @@ from app.regions.models import Region
 from app.requests.models import ConsultationRequest, PreferredWindow, request_topics
 
 ALL_STATES = "all"
+DECLINED = "declined"  # sessions with a decline not yet answered, whatever their state
 ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 PER_PAGE = 50
 
 
 @dataclass(frozen=True)
 class QueueFilters:
-    state: str = ""  # "" = open requests (the default), "all", or a RequestState value
+    state: str = ""  # "" = open requests (the default), "all", DECLINED or a RequestState value
     mode: str = ""
     topic_id: int | None = None
     region: str = ""  # part of the region's name
@@ -33,6 +36,7 @@ class QueueFilters:
     date_field: str = "submitted"  # submitted | session
     date_from: date | None = None
     date_to: date | None = None
+    declined_ids: frozenset[int] = frozenset()  # requests with a decline not yet answered
 
     @property
     def states(self) -> list[RequestState] | None:
@@ -93,10 +97,15 @@ def _conditions(f: QueueFilters) -> list:
 
 def queue_query(f: QueueFilters):
     R = ConsultationRequest
+    declined = R.id.in_(f.declined_ids)
     query = select(R).where(*_conditions(f))
-    if f.states is not None:
+    if f.state == DECLINED:
+        query = query.where(declined)
+    elif f.state == "":
+        query = query.where(or_(R.state.in_(f.states), declined))
+    elif f.states is not None:
         query = query.where(R.state.in_(f.states))
-    return query.order_by(R.submitted_at, R.id)
+    return query.order_by(case((declined, 0), else_=1), R.submitted_at, R.id)
 
 
 def queue_page(f: QueueFilters, page: int = 1):
@@ -111,6 +120,13 @@ def state_counts(f: QueueFilters) -> dict[RequestState, int]:
     for state, n in rows:
         counts[RequestState(state)] = n
     return counts
+
+
+def declined_count(f: QueueFilters) -> int:
+    """How many requests with a decline not yet answered match the filters (other than the state)."""
+    R = ConsultationRequest
+    query = select(func.count(R.id)).where(*_conditions(f), R.id.in_(f.declined_ids))
+    return db.session.scalar(query) or 0
 
 
 def topic_choices() -> list[Topic]:

@@ -23,7 +23,7 @@ from app.narasumber.labels import template_helpers as people_labels
 from app.requests import queries as request_queries
 from app.requests.labels import STATE_LABELS, template_helpers
 from app.requests.models import ConsultationRequest
-from app.scheduling import bp, review, suggestions
+from app.scheduling import bp, declines, review, suggestions
 from app.scheduling import calendar as calendar_view
 from app.scheduling import queue as worklist
 from app.scheduling.forms import (
@@ -36,6 +36,7 @@ from app.scheduling.forms import (
     RescheduleForm,
     ScheduleForm,
 )
+from app.scheduling.models import AssignmentStatus
 
 
 @bp.context_processor
@@ -84,6 +85,8 @@ def queue():
     def ok(field):
         return field.data if not field.errors else None
 
+    now = now_utc()
+    waiting = declines.open_declines(now)
     filters = worklist.QueueFilters(
         state=ok(form.state) or "",
         mode=ok(form.mode) or "",
@@ -93,15 +96,19 @@ def queue():
         date_field=ok(form.date_field) or "submitted",
         date_from=ok(form.date_from),
         date_to=ok(form.date_to),
+        declined_ids=frozenset(waiting),
     )
     counts = worklist.state_counts(filters)
-    now = now_utc()
+    declined_count = worklist.declined_count(filters)
     return render_template(
         "scheduling/queue.html",
         form=form,
         pagination=worklist.queue_page(filters, request.args.get("page", 1, type=int)),
         counts=counts,
-        open_count=counts[RequestState.SUBMITTED] + counts[RequestState.CHANGES_REQUESTED],
+        # The default view holds the open requests and the sessions waiting for a replacement.
+        open_count=counts[RequestState.SUBMITTED] + counts[RequestState.CHANGES_REQUESTED] + declined_count,
+        declined_count=declined_count,
+        declined=waiting,
         total_count=sum(counts.values()),
         age=lambda req: worklist.age_text(req.submitted_at, now),
     )
@@ -152,6 +159,7 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         checks=review.policy_checks(req, now),
         duplicates=review.same_letter_number(req),
         earlier=review.pemda_history(req),
+        unreplaced={a.id for a in declines.open_declines(now, [req.id]).get(req.id, [])},
         history=entries,
         actors=request_queries.actors_of(entries),
         can=can,
@@ -164,6 +172,8 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         changes_form=forms.get("changes_form") or RequestChangesForm(formdata=None),
         convert_form=forms.get("convert_form") or ConvertForm(formdata=None),
         cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
+        # A refused replacement (team_routes.replace): shown again under its narasumber.
+        replace_form=forms.get("replace_form"),
     )
 
 
@@ -244,7 +254,17 @@ def replacement_options(req: ConsultationRequest, now) -> list:
     """For a scheduled session: who could take the place of a narasumber, best first."""
     if req.state not in ACTIVE_SESSION_STATES or req.scheduled_start is None:
         return []
-    return suggestions.suggest_people(req, req.scheduled_start, req.scheduled_end, now=now)
+    # Whoever declined this very time is not offered as a replacement (of themselves first).
+    declined = {
+        a.narasumber_id
+        for a in req.assignments
+        if a.status == AssignmentStatus.DECLINED
+        and a.start < req.scheduled_end
+        and a.end > req.scheduled_start
+    }
+    return suggestions.suggest_people(
+        req, req.scheduled_start, req.scheduled_end, now=now, exclude_ids=declined
+    )
 
 
 # Registers the decision routes and the narasumber replacement route on the blueprint.

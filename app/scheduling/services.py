@@ -42,6 +42,7 @@ from app.scheduling.booking import (
     lock_room,
     meeting_url_for,
     new_assignment,
+    refuse_if_arrived,
     release_rows,
     required_reason,
     snapshot,
@@ -152,7 +153,7 @@ def schedule(
     req.updated_at = now_utc()
     if not req.booking_code:
         req.booking_code = fresh_booking_code()
-    invites_services.touch(req, "REQUEST")  # invite SEQUENCE 0 (app.invites)
+    invites_services.touch(req, "REQUEST", first=True)  # invite SEQUENCE 0 (app.invites)
     after = snapshot(req, assignments) | breach_override
     if override_reason:
         after["override_reason"] = override_reason
@@ -180,6 +181,7 @@ def reschedule(
     reason = required_reason(reason)
     transition(req.state, Action.RESCHEDULE)
     old = lock_request(req)
+    refuse_if_arrived(req)
     new_state = transition(req.state, Action.RESCHEDULE)
     before = snapshot(req, old)
     old_start, old_end = req.scheduled_start, req.scheduled_end
@@ -234,6 +236,7 @@ def _cancel(req: ConsultationRequest, actor: User | None, reason: str) -> Consul
     reason = required_reason(reason)
     transition(req.state, Action.CANCEL)
     active = lock_request(req)
+    refuse_if_arrived(req)
     new_state = transition(req.state, Action.CANCEL)
     before = snapshot(req, active)
     invites_services.touch(req, "CANCEL")  # before the release: the CANCEL reaches them (app.invites)

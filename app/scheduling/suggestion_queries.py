@@ -124,6 +124,8 @@ def _statements(dialect: str) -> dict:
     )
     advised = (
         # As text, DISTINCT: a person who advised the Pemda often is one row per topic set.
+        # Only sessions begun before now, and active rows, as for `last` below: "advised this
+        # Pemda before" then always comes with a latest session, never with "never served".
         select(A.c.narasumber_id, cast(A.c.topic_codes, Text))
         .distinct()
         .join(R, R.c.id == A.c.request_id)
@@ -133,6 +135,8 @@ def _statements(dialect: str) -> dict:
             R.c.id != rid,
             R.c.state.in_(HISTORY_STATES),
             A.c.status.in_(ADVISING),
+            A.c.active.is_(True),
+            A.c.start < bindparam("now"),
             _among(A.c.narasumber_id, "ids", pg),
         )
     )

@@ -157,11 +157,13 @@ def load_occupancy(person_ids, horizon, *, request_id: int | None, room_ids=None
 
 
 def load_history(req: ConsultationRequest, person_ids, now: datetime) -> dict[int, PersonHistory]:
-    """Per person: topics they advised this Pemda (region and unit) on in its other sessions,
-    their active sessions this month (WIB), and the start of their latest session before now."""
+    """Per person: topics they advised this Pemda (region and unit) on in its other sessions
+    begun before now, their active sessions this month (WIB), and the start of their latest
+    session before now."""
     ids = list(person_ids)
     advised = defaultdict(set)
-    for pid, codes in run("advised", region=req.region_id, unit=req.unit_type, rid=req.id, ids=ids):
+    where = {"region": req.region_id, "unit": req.unit_type, "rid": req.id, "ids": ids, "now": now}
+    for pid, codes in run("advised", **where):
         advised[pid].update(_codes(codes))
     m0, m1 = month_bounds(month_of(now))
     return {

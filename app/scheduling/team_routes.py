@@ -13,13 +13,19 @@ from app.core.forms import BaseForm
 from app.extensions import db
 from app.scheduling import bp, services
 from app.scheduling.models import NarasumberAssignment
+from app.scheduling.routes import render_detail
 from app.scheduling.services import SchedulingConflict
 
 
 class ReplaceForm(BaseForm):
-    narasumber_id = IntegerField(validators=[DataRequired(message=_l("Pilih narasumber pengganti."))])
+    # Labels as templates/scheduling/_people.html writes them, for the error summary.
+    narasumber_id = IntegerField(
+        _l("Pengganti (urutan saran)"), validators=[DataRequired(message=_l("Pilih narasumber pengganti."))]
+    )
     suggested_id = IntegerField(validators=[Optional()])
-    override_reason = TextAreaField(validators=[Optional(), Length(max=1000)])
+    override_reason = TextAreaField(
+        _l("Alasan, bila memilih selain saran pertama"), validators=[Optional(), Length(max=1000)]
+    )
 
 
 @bp.route("/penugasan/<int:assignment_id>/ganti", methods=["POST"])
@@ -30,13 +36,11 @@ def replace(assignment_id: int):
     back = redirect(url_for("scheduling.detail", request_id=req.id, _anchor="narasumber"))
     form = ReplaceForm()
     if not form.validate():
-        for errors in form.errors.values():
-            flash(errors[0], "error")
-        return back
+        return _refused(req, assignment, form)
     reason = (form.override_reason.data or "").strip() or None
     if form.narasumber_id.data != form.suggested_id.data and reason is None:
-        flash(_("Anda memilih narasumber selain saran pertama: tuliskan alasannya."), "error")
-        return back
+        form.override_reason.errors = [_("Anda memilih narasumber selain saran pertama: tuliskan alasannya.")]
+        return _refused(req, assignment, form)
     try:
         new = services.replace_narasumber(
             assignment, form.narasumber_id.data, actor=current_user, override_reason=reason
@@ -47,3 +51,12 @@ def replace(assignment_id: int):
         return back
     flash(_("%(name)s ditugaskan pada sesi ini.", name=new.narasumber.user.name), "success")
     return back
+
+
+def _refused(req, assignment: NarasumberAssignment, form: ReplaceForm):
+    """The review page again with the choice and the reason kept, the error summary above the
+    replacement form of this narasumber (its fields carry the ids the page gives them)."""
+    form.assignment_id = assignment.id
+    form.narasumber_id.id = f"replace-{assignment.id}"
+    form.override_reason.id = f"override-{assignment.id}"
+    return render_detail(req, replace_form=form)

@@ -27,7 +27,7 @@
     var live = document.getElementById("scan-live");
     var video = document.getElementById("scan-video");
     var stopButton = document.getElementById("scan-stop");
-    var status = document.getElementById("scan-status");
+    var fallback = document.getElementById("scan-fallback");
     var canvas = document.createElement("canvas");
     var context = canvas.getContext("2d", { willReadFrequently: true });
     var stream = null;
@@ -64,8 +64,11 @@
         video.play();
         window.requestAnimationFrame(tick);
       }).catch(function () {
-        status.textContent = document.getElementById("scan-fallback").textContent;
-        live.classList.remove("d-none");
+        /* No camera (or no permission): the hint under the search box already says to type
+           the code, so make that one hint stand out rather than repeat it in the panel. */
+        stop();
+        fallback.classList.remove("text-muted");
+        fallback.classList.add("text-danger", "fw-semibold");
         input.focus();
       });
     });

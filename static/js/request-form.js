@@ -1,8 +1,21 @@
 /* Konsultasi DJPK: optional comfort on the request form. Without JavaScript every delegation
    row is shown and blank rows are ignored; with it, blank rows are hidden until "add" is
-   pressed, and "remove" clears a row and hides it. */
+   pressed, and "remove" clears a row and hides it, and Back keeps the form's one-time token. */
 (function () {
   "use strict";
+  // Back, then send again, must find the request already made. A browser that fetches the
+  // page again on Back restores what was typed but not the one-time token (the server sends a
+  // new one), so the token sent is kept with this entry of the tab's history and put back.
+  var token = document.querySelector("form input[name=token]");
+  if (token && token.form && window.history && history.replaceState) {
+    var kept = history.state && history.state.requestToken;
+    if (kept) { token.value = kept; }
+    token.form.addEventListener("submit", function () {
+      try {
+        history.replaceState(Object.assign({}, history.state, { requestToken: token.value }), "");
+      } catch (e) { /* no history state: the server still refuses a token sent twice */ }
+    });
+  }
   var list = document.querySelector("[data-delegation]");
   if (!list) { return; }
   var rows = Array.prototype.slice.call(list.querySelectorAll("[data-member-row]"));

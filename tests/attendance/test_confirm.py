@@ -5,6 +5,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app.attendance.models import AttendanceConfirmation
+from app.auth.models import Role
 from app.core.audit import AuditLog
 from app.domain.policy import Mode
 from app.domain.states import RequestState
@@ -25,12 +26,12 @@ def _reload(req):
     return db.session.get(type(req), req.id)
 
 
-def test_form_starts_from_the_requested_delegation_with_one_row_per_allowed_guest(client, pemda, inside):
+def test_form_starts_from_the_requested_delegation_and_one_blank_row(client, pemda, inside):
     req = _session(pemda, guests=3)
     login_as(client, pemda)
     html = client.get(url(req)).get_data(as_text=True)
     assert 'value="Tamu 1"' in html and 'value="Tamu 3"' in html
-    assert 'name="guests-4-name"' in html and 'name="guests-5-name"' not in html  # FTF: 5 rows
+    assert 'name="guests-3-name"' in html and 'name="guests-4-name"' not in html  # 3 known, 1 blank
     assert 'name="version" type="hidden" value="0"' in html
 
 
@@ -71,7 +72,6 @@ def test_six_guests_are_refused_for_a_face_to_face_session(client, pemda, inside
 def test_a_video_conference_allows_fifteen(client, pemda, inside):
     req = _session(pemda, mode=Mode.VC)
     login_as(client, pemda)
-    assert 'name="guests-14-name"' in client.get(url(req)).get_data(as_text=True)
     assert client.post(url(req), data=confirm_data(15)).status_code == 302
     assert len(_reload(req).confirmation.guests) == 15
     too_many = client.post(url(req), data=confirm_data(16, version=1))
@@ -189,3 +189,30 @@ def test_a_request_without_a_time_goes_back_to_its_page(client, pemda, inside):
     login_as(client, pemda)
     response = client.get(url(req))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/permohonan/{req.id}")
+
+
+def test_a_checked_in_session_cannot_be_reconfirmed(client, pemda, staff, clock):
+    """Under a policy whose deadline is the session's start, the list is still open on the
+    day; once the desk checked the delegation in against it, it is locked (the session stays
+    CONFIRMED until its end, app.checkin.tasks)."""
+    from datetime import UTC, datetime
+
+    from app.domain.policy import PolicyValues
+    from app.policy.services import create_version
+    from tests.attendance.helpers import WIB
+    from tests.checkin.helpers import checkin_data
+
+    version = create_version(PolicyValues(confirm_deadline_working_days=0), datetime(2026, 1, 1, tzinfo=UTC))
+    req = _session(pemda, policy_version_id=version.id)
+    clock.move_to(datetime(2026, 12, 8, 8, 30, tzinfo=WIB))
+    login_as(client, pemda)
+    assert client.post(url(req), data=confirm_data(3)).status_code == 302
+    clock.move_to(datetime(2026, 12, 8, 8, 50, tzinfo=WIB))
+    desk = client.application.test_client()
+    login_as(desk, staff[Role.RECEPTIONIST])
+    desk.post(f"/resepsionis/kunjungan/{req.id}", data=checkin_data(range(3), time="08:50"))
+    assert _reload(req).visit is not None and _reload(req).state == RequestState.CONFIRMED
+    html = client.get(url(req)).get_data(as_text=True)
+    assert "Kedatangan delegasi telah dicatat di meja resepsionis; konfirmasi kehadiran terkunci." in html
+    refused = client.post(url(req), data=confirm_data(1, version=1)).get_data(as_text=True)
+    assert "terkunci" in refused and len(_reload(req).confirmation.guests) == 3

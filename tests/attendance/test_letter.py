@@ -10,7 +10,7 @@ from app.domain.states import RequestState
 from app.extensions import db
 from tests import factories
 from tests.attendance.helpers import confirm_data, letter_url, scheduled, url
-from tests.requests.helpers import login_as
+from tests.requests.helpers import login_as, text_of
 
 FEE = "DJPK tidak pernah memungut biaya apa pun untuk layanan konsultasi."
 
@@ -81,3 +81,26 @@ def test_no_letter_without_a_live_booking(client, pemda, state):
     no_code = factories.consultation(pemda)
     db.session.commit()
     assert client.get(letter_url(no_code)).status_code == 404
+
+
+def test_the_place_names_the_building_once(client, pemda):
+    """A room named as seeded ("Ruang Konsultasi 1, Gedung Radius Prawiro") is not followed by
+    the building again (issue 11, item 10)."""
+    room = factories.room("Ruang Konsultasi 1, Gedung Radius Prawiro")
+    row = scheduled(pemda)
+    row.room_id = room.id
+    db.session.commit()
+    login_as(client, pemda)
+    html = text_of(client.get(letter_url(row)))
+    place = re.search(r"<dt>Tempat</dt>\s*<dd>([^<]*)</dd>", html).group(1)
+    assert place == (
+        "Ruang Konsultasi 1, lantai 9, Gedung Radius Prawiro, Jl. Dr. Wahidin Raya No. 1, Jakarta Pusat 10710"
+    )
+
+
+def test_a_room_named_without_the_building_gets_it_once(client, pemda, req):
+    login_as(client, pemda)
+    html = text_of(client.get(letter_url(req)))
+    place = re.search(r"<dt>Tempat</dt>\s*<dd>([^<]*)</dd>", html).group(1)
+    assert place.startswith("Ruang Rapat Dahlia, lantai 9, Gedung Radius Prawiro, Jl. Dr. Wahidin")
+    assert place.count("Radius Prawiro") == 1

@@ -47,14 +47,21 @@ def test_ftf_without_check_in_is_a_no_show_once(app, frozen, pemda):
     assert audit == ["request.mark_no_show"]
 
 
-def test_checked_in_session_is_left_alone(client, auth, receptionist, pemda, frozen):
+def test_checked_in_session_is_held_after_its_end_never_a_no_show(client, auth, receptionist, pemda, frozen):
     req = helpers.session(pemda)
     db.session.commit()
     auth.login(receptionist)
     client.post(f"/resepsionis/kunjungan/{req.id}", data=checkin_data(range(5)))
-    frozen.move_to(req.scheduled_end + timedelta(hours=1))
+    assert _state(req) == S.CONFIRMED  # checked in, not yet happened
+    frozen.move_to(req.scheduled_end - timedelta(seconds=1))
+    assert mark_no_shows() == {"no_show": 0, "held": 0}
+    frozen.move_to(req.scheduled_end + timedelta(minutes=5))
+    assert mark_no_shows() == {"no_show": 0, "held": 1}
     assert mark_no_shows() == {"no_show": 0, "held": 0}
     assert _state(req) == S.HELD
+    assert helpers.breaches() == []
+    held = db.session.scalars(select(AuditLog).where(AuditLog.action == "request.mark_held")).one()
+    assert held.at == req.scheduled_end + timedelta(minutes=5) and held.actor_id is None
 
 
 def test_vc_after_its_end_is_marked_held(app, frozen, pemda):

@@ -19,7 +19,9 @@ def _withdraw_at(client, pemda, when):
         req = scheduled(pemda, START)
         db.session.commit()
         login_as(client, pemda)
-        response = client.post(f"/permohonan/{req.id}/tarik", data={"reason": "Agenda daerah berubah"})
+        response = client.post(
+            f"/permohonan/{req.id}/tarik", data={"reason": "Agenda daerah berubah", "confirm": "y"}
+        )
         assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(type(req), req.id).state == RequestState.CANCELLED
@@ -58,5 +60,5 @@ def test_a_request_never_scheduled_is_no_breach(client, pemda):
         req = factories.consultation(pemda)
         db.session.commit()
         login_as(client, pemda)
-        assert client.post(f"/permohonan/{req.id}/tarik", data={}).status_code == 302
+        assert client.post(f"/permohonan/{req.id}/tarik", data={"confirm": "y"}).status_code == 302
     assert all_breaches() == []

@@ -148,7 +148,8 @@ def test_void_needs_a_reason_and_keeps_the_row(client, coordinator, pemda):
     db.session.commit()
     login_as(client, coordinator)
     response = client.post(f"/koordinator/pelanggaran/{b.id}/batalkan", data={"reason": "  "})
-    assert response.status_code == 302
+    assert response.status_code == 200  # the ledger again, the message above the open form
+    assert "Tuliskan alasan pembatalan pelanggaran." in response.get_data(as_text=True)
     assert all_breaches()[0].voided_at is None
     response = client.post(f"/koordinator/pelanggaran/{b.id}/batalkan", data={"reason": "Salah Pemda"})
     (row,) = all_breaches()

@@ -189,8 +189,10 @@ def test_window_day_is_the_wib_day():
         ((15, 0), (16, 0), []),
         ((15, 1), (16, 1), [Rule.SERVICE_HOURS]),
         ((8, 0), (16, 0), []),
-        ((10, 0), (10, 0), [Rule.SERVICE_HOURS]),  # end == start
-        ((11, 0), (10, 0), [Rule.SERVICE_HOURS]),  # end before start
+        # An end not after the start is told as that alone, never as "outside service hours".
+        ((10, 0), (10, 0), [Rule.WINDOW_END_BEFORE_START]),
+        ((11, 0), (10, 0), [Rule.WINDOW_END_BEFORE_START]),
+        ((7, 0), (6, 0), [Rule.WINDOW_END_BEFORE_START]),
         ((8, 0), (8, 59), [Rule.WINDOW_TOO_SHORT]),
     ],
 )

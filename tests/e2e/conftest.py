@@ -1,5 +1,6 @@
-"""End-to-end fixtures: the app served on loopback in a thread, and Debian's chromium
-driven by Playwright (never a downloaded browser)."""
+"""End-to-end fixtures: the app served on loopback in a thread, Debian's chromium driven by
+Playwright (never a downloaded browser), and the outside validators (tests/e2e/audit.py) run
+on every page a test visits: a finding fails the test."""
 
 import os
 import shutil
@@ -8,6 +9,10 @@ from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.e2e.audit import Audited, PageAudit
+from tests.e2e.coverage import COVERAGE
+from tests.e2e.validators import NuChecker
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
@@ -20,11 +25,14 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
 
 
 @pytest.fixture
 def live_server(app):
     """The session app served on a free loopback port for the length of one test."""
+    stop_listening = COVERAGE.listen(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -34,10 +42,25 @@ def live_server(app):
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
+        stop_listening()
 
 
-@pytest.fixture
-def browser_page():
+@pytest.fixture(autouse=True)
+def _csrf_as_in_production(request, monkeypatch):
+    """A browser sends the CSRF token the page holds: the check is on, as in production."""
+    if "app" in request.fixturenames:
+        monkeypatch.setitem(request.getfixturevalue("app").config, "WTF_CSRF_ENABLED", True)
+
+
+@pytest.fixture(scope="session")
+def nu_checker():
+    checker = NuChecker()
+    yield checker
+    checker.close()
+
+
+@pytest.fixture(scope="session")
+def chromium():
     if not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"chromium not found at {CHROMIUM}; .ci/run installs Debian's chromium")
@@ -47,11 +70,45 @@ def browser_page():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 412, "height": 915}, locale="id-ID")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page_audit():
+    """Set by browser_page; a test may call .check() after a change made without navigation."""
+    return {}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keeps each phase's report on the test, so that a fixture can tell a failed test.
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def browser_page(request, app, chromium, nu_checker, page_audit):
+    """A phone-sized page (390 px, the width of most phones in use); every page it shows is
+    checked by axe-core, the Nu HTML Checker and for sideways overflow when the test ends."""
+    context = chromium.new_context(viewport=PHONE, locale="id-ID")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    audit = PageAudit(page, nu_checker, on_forms=lambda url, forms: COVERAGE.saw(app, url, forms))
+    audit.install()
+    page_audit["audit"] = audit
+    try:
+        yield Audited(page, audit)
+        call = getattr(request.node, "report_call", None)
+        # A test that failed already says what went wrong; its page may be half loaded.
+        findings = audit.finish() if call is not None and call.passed else []
+        if call is not None and call.passed:
+            COVERAGE.tests.add(request.node.nodeid)
+    finally:
+        context.close()
+    if findings:
+        listed = "\n".join(findings)
+        pytest.fail(
+            f"{len(findings)} finding(s) of the outside validators on {len(audit.pages)} pages:\n{listed}"
+        )

@@ -51,21 +51,21 @@ def test_preview_choose_then_import(client, coordinator, tmp_path):
 
     # Importing with the names undecided is refused; nothing is written.
     digest = re.search(r'name="previewed" value="([0-9a-f]+)"', page)[1]
-    page = client.post(preview_url, data={"action": "import", "previewed": digest}).get_data(as_text=True)
+    page = client.post(preview_url, data={"step": "import", "previewed": digest}).get_data(as_text=True)
     assert "Belum dapat diimpor" in page and count(HistorySession) == 0
 
-    choices = {"pilihan-0": "32.04", "pilihan-1": "keep", "action": "preview"}
+    choices = {"pilihan-0": "32.04", "pilihan-1": "keep", "step": "preview"}
     page = client.post(preview_url, data=choices).get_data(as_text=True)
     assert "Masalah: 0" in page and "sesuai tulisan" in page
     assert count(HistorySession) == 0 and count(RegionAlias) == 0  # a preview changes nothing
     digest = re.search(r'name="previewed" value="([0-9a-f]+)"', page)[1]
 
     # Choices changed after the preview: shown again, not imported.
-    changed = {**choices, "pilihan-1": "", "action": "import", "previewed": digest}
+    changed = {**choices, "pilihan-1": "", "step": "import", "previewed": digest}
     page = client.post(preview_url, data=changed).get_data(as_text=True)
     assert "Pilihan berubah" in page and count(HistorySession) == 0
 
-    response = client.post(preview_url, data={**choices, "action": "import", "previewed": digest})
+    response = client.post(preview_url, data={**choices, "step": "import", "previewed": digest})
     assert response.status_code == 302 and response.headers["Location"].endswith("/koordinator/impor")
     sessions = db.session.scalars(select(HistorySession).order_by(HistorySession.row_number)).all()
     assert [s.service_user for s in sessions] == [
@@ -89,9 +89,9 @@ def test_preview_choose_then_import(client, coordinator, tmp_path):
 def test_typed_region_code(client, coordinator, tmp_path):
     response = upload(client, write_csv(tmp_path / "r.csv", ROWS[2:]))
     url = response.headers["Location"]
-    page = client.post(url, data={"kode-0": "33.29", "action": "preview"}).get_data(as_text=True)
+    page = client.post(url, data={"kode-0": "33.29", "step": "preview"}).get_data(as_text=True)
     assert "Masalah: 0" in page and "Kab. Brebes" in page
-    page = client.post(url, data={"kode-0": "99.99", "action": "preview"}).get_data(as_text=True)
+    page = client.post(url, data={"kode-0": "99.99", "step": "preview"}).get_data(as_text=True)
     assert "Kode daerah tidak dikenal: 99.99." in page
 
 

@@ -1,7 +1,9 @@
-"""Helpers of the invite tests: check an .ics with two parsers, book sessions as a route does.
+"""Helpers of the invite tests: check an .ics with three parsers, book sessions as a route does.
 
 checked() is applied to every invite and feed the suite produces (conftest wraps
-app.invites.ics): CRLF lines of at most 75 octets, parsed by icalendar and by vobject.
+app.invites.ics): CRLF lines of at most 75 octets, parsed by icalendar and by vobject. At the
+end of each test conftest hands the whole batch to ical.js (tests/icaljs.py) and
+agrees() checks that its view matches icalendar's and follows the RFC 5546 rules below.
 """
 
 from datetime import datetime
@@ -27,6 +29,45 @@ def checked(content: bytes):
     parsed = vobject.readOne(text)
     assert parsed.name == "VCALENDAR" and parsed.version.value == "2.0"
     return parsed
+
+
+def agrees(content: bytes, view: dict) -> dict:
+    """Check ical.js's `view` of `content` against icalendar's reading and the iTIP rules:
+    at least one component; a REQUEST is CONFIRMED and names its attendees; a CANCEL has no
+    VALARM and names attendees, with STATUS:CANCELLED for the whole event or no STATUS when
+    it removes only them; a PUBLISH names nobody. Returns `view`."""
+    cal = Calendar.from_ical(content.decode("utf-8"))
+    method = str(cal.get("METHOD")) if cal.get("METHOD") is not None else None
+    assert view["method"] == method
+    assert view["components"] == [c.name for c in cal.subcomponents]
+    assert view["components"], "a calendar needs at least one component (RFC 5545 section 3.6)"
+    events = cal.walk("VEVENT")
+    assert len(view["events"]) == len(events)
+    for mine, theirs in zip(view["events"], events, strict=True):
+        assert mine["uid"] == str(theirs["UID"])
+        assert mine["sequence"] == int(theirs["SEQUENCE"])
+        assert mine["status"] == (str(theirs["STATUS"]) if "STATUS" in theirs else None)
+        assert mine["dtstart"] == theirs.decoded("DTSTART") and mine["dtend"] == theirs.decoded("DTEND")
+        assert mine["dtstart"] < mine["dtend"]
+        for key in ("summary", "location", "description", "url"):
+            assert mine[key] == (str(theirs[key.upper()]) if key.upper() in theirs else None), key
+        assert {a["email"] for a in mine["attendees"]} == set(attendees_of_icalendar(theirs))
+        assert mine["valarms"] == len(theirs.walk("VALARM"))
+        if method == "REQUEST":
+            assert mine["status"] == "CONFIRMED" and mine["attendees"]
+        elif method == "CANCEL":
+            assert mine["valarms"] == 0, "no VALARM in a CANCEL (RFC 5546 section 3.2.5)"
+            assert mine["attendees"]
+            assert mine["status"] in ("CANCELLED", None)
+        elif method == "PUBLISH":
+            assert not mine["attendees"]
+    return view
+
+
+def attendees_of_icalendar(event) -> list[str]:
+    found = event.get("ATTENDEE", [])
+    found = found if isinstance(found, list) else [found]
+    return [str(a).removeprefix("mailto:").lower() for a in found]
 
 
 def unfolded(content: bytes) -> str:

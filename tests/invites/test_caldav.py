@@ -1,10 +1,13 @@
 """The invites on a real CalDAV server: Radicale on loopback, driven by the caldav client.
 
 A calendar client that receives an iTIP invite (RFC 5546) stores its event under the UID and
-replaces it when a higher SEQUENCE arrives. This suite does just that with the invites the
-app really serves (GET /undangan/<id>.ics, and the CANCEL a dropped narasumber's email
-carries) and checks that the server ends up with one event per session: moved by the
-reschedule, marked cancelled by the cancel, never duplicated.
+replaces it when a higher SEQUENCE arrives; a CANCEL that names only the calendar's owner
+and no STATUS removes them from the event, which goes on for the others (RFC 5546 section
+3.2.5), so their client deletes it. This suite does just that with the invites the app
+really serves (GET /undangan/<id>.ics, and the CANCEL a dropped narasumber's email carries)
+and checks that the server ends up with one event per session: moved by the reschedule,
+marked cancelled by the cancel, never duplicated, and gone from a dropped narasumber's
+calendar while the others keep it.
 
 Radicale runs as a subprocess (`python -m radicale`, storage in a temporary folder, no
 authentication, a free port on 127.0.0.1). When it cannot start, the tests fail under CI
@@ -30,7 +33,7 @@ from app.domain.policy import Mode
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from tests import factories
-from tests.invites.helpers import cancel, checked, reschedule, schedule
+from tests.invites.helpers import attendees_of_icalendar, cancel, checked, reschedule, schedule
 from tests.outbox.conftest import free_port
 from tests.requests.helpers import login_as
 from tests.scheduling.factories import coordinator, narasumber, wib
@@ -124,9 +127,13 @@ def calendars(radicale):
         client.close()
 
 
-def deliver(calendar, invite: bytes):
-    """Apply an iTIP invite to `calendar` as a calendar client does; the stored event.
+def deliver(calendar, invite: bytes, owner: str):
+    """Apply an iTIP invite to `calendar` of `owner` (an email address) as a calendar client
+    does; the stored event, or None when the CANCEL removed it.
 
+    A CANCEL without STATUS uninvites the attendees it names (RFC 5546 section 3.2.5): the
+    owner must be one of them, and their client deletes the event. Any other version replaces
+    the stored one, a whole-event CANCEL keeping it marked STATUS:CANCELLED.
     A calendar object resource may not hold METHOD (RFC 4791 section 4.1: METHOD belongs to
     the iTIP message, not to the stored object). Radicale 3.9 happens to store it anyway, but
     a conforming client strips it and a strict server refuses it, so it is stripped here.
@@ -134,14 +141,20 @@ def deliver(calendar, invite: bytes):
     """
     from caldav.lib.error import NotFoundError
 
+    message = Calendar.from_ical(invite.decode("utf-8"))
     body = METHOD_LINE.sub(b"", invite, count=1).decode("utf-8")
-    event = Calendar.from_ical(body).walk("VEVENT")[0]
+    event = message.walk("VEVENT")[0]
+    assert owner.lower() in attendees_of_icalendar(event)  # an invite not meant for them is not applied
     try:
         stored = calendar.event_by_uid(str(event["UID"]))
     except NotFoundError:
+        assert str(message["METHOD"]) == "REQUEST"  # nothing to cancel
         return calendar.add_event(body, no_overwrite=True, increase_seqno=False)
     # An older or repeated version never replaces a newer one.
     assert int(event["SEQUENCE"]) > int(stored.icalendar_component["SEQUENCE"])
+    if str(message["METHOD"]) == "CANCEL" and "STATUS" not in event:
+        stored.delete()
+        return None
     stored.data = body
     stored.save(no_create=True, increase_seqno=False)
     return stored
@@ -177,8 +190,9 @@ def test_reschedule_moves_the_one_event_and_cancel_marks_it_cancelled(app, clien
     schedule(app, req, [people["ani"]], people["boss"], NINE, TEN, room_id=people["room"].id)
     login_as(client, people["pemda"])
     calendar = calendars("siti")
+    siti = people["pemda"].email
 
-    deliver(calendar, _download(client, req))
+    deliver(calendar, _download(client, req), siti)
     url, first = _only_event(calendar)
     uid = str(first["UID"])
     assert uid == f"konsultasi-{req.id}@djpk.kemenkeu.go.id"
@@ -186,7 +200,7 @@ def test_reschedule_moves_the_one_event_and_cancel_marks_it_cancelled(app, clien
     assert first.decoded("DTSTART") == datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
 
     reschedule(app, req, people["boss"], wib("2026-12-09", "13:00"), wib("2026-12-09", "14:00"))
-    deliver(calendar, _download(client, req))
+    deliver(calendar, _download(client, req), siti)
     moved_url, moved = _only_event(calendar)  # the same resource: no duplicate
     assert (moved_url, str(moved["UID"])) == (url, uid)
     assert int(moved["SEQUENCE"]) == 1
@@ -195,7 +209,7 @@ def test_reschedule_moves_the_one_event_and_cancel_marks_it_cancelled(app, clien
     assert str(moved["STATUS"]) == "CONFIRMED"
 
     cancel(app, req, people["boss"], reason="Narasumber berhalangan")
-    deliver(calendar, _download(client, req))
+    deliver(calendar, _download(client, req), siti)
     gone_url, gone = _only_event(calendar)
     assert (gone_url, str(gone["UID"])) == (url, uid)
     assert int(gone["SEQUENCE"]) == 2
@@ -212,17 +226,29 @@ def _attachment_of(kind: str, recipient: str) -> bytes:
     return base64.b64decode(part["content"])
 
 
-def test_a_dropped_narasumber_s_calendar_marks_the_event_cancelled(app, people, calendars):
+def test_a_dropped_narasumber_s_calendar_drops_the_event_and_the_others_keep_it(app, people, calendars):
     ani, budi = people["ani"], people["budi"]
     req = factories.consultation(people["pemda"], mode=Mode.VC, with_letter=False)
     schedule(app, req, [ani, budi], people["boss"], NINE, TEN)
-    calendar = calendars("budi")
-    deliver(calendar, _attachment_of("scheduling/assignment", budi.user.email))
-    url, first = _only_event(calendar)
+    budi_calendar, ani_calendar = calendars("budi"), calendars("ani")
+    deliver(budi_calendar, _attachment_of("scheduling/assignment", budi.user.email), budi.user.email)
+    deliver(ani_calendar, _attachment_of("scheduling/assignment", ani.user.email), ani.user.email)
+    _url, first = _only_event(budi_calendar)
 
     reschedule(app, req, people["boss"], wib(DAY, "13:00"), wib(DAY, "14:00"), narasumber_ids=[ani.id])
-    deliver(calendar, _attachment_of("scheduling/assignment_released", budi.user.email))
-    gone_url, gone = _only_event(calendar)
-    assert (gone_url, str(gone["UID"])) == (url, str(first["UID"]))
-    assert int(gone["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
-    assert str(gone["STATUS"]) == "CANCELLED"
+    uninvite = _attachment_of("scheduling/assignment_released", budi.user.email)
+    event = Calendar.from_ical(uninvite).walk("VEVENT")[0]
+    # Budi's own CANCEL: the same UID one version up, naming only him, the session not cancelled.
+    assert str(event["UID"]) == str(first["UID"])
+    assert int(event["SEQUENCE"]) == int(first["SEQUENCE"]) + 1
+    assert attendees_of_icalendar(event) == [budi.user.email.lower()] and "STATUS" not in event
+    with pytest.raises(AssertionError):  # it is not Ani's to apply
+        deliver(ani_calendar, uninvite, ani.user.email)
+    assert deliver(budi_calendar, uninvite, budi.user.email) is None
+    assert budi_calendar.events() == []
+
+    # Ani's calendar moves the session with the new version; it is not cancelled.
+    deliver(ani_calendar, _attachment_of("scheduling/assignment", ani.user.email), ani.user.email)
+    _url, moved = _only_event(ani_calendar)
+    assert int(moved["SEQUENCE"]) == 1 and str(moved["STATUS"]) == "CONFIRMED"
+    assert moved.decoded("DTSTART") == datetime(2026, 12, 8, 6, 0, tzinfo=UTC)

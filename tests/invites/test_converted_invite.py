@@ -1,7 +1,9 @@
 """Converting a scheduled face-to-face session to a video conference changes its location:
 the Pemda and each narasumber get the new version of the invite (same UID, SEQUENCE raised,
 the meeting link as LOCATION); the front desk gets a CANCEL (tests/invites/test_front_desk.py).
-Delivered to a real SMTP server; every invite parsed by vobject too."""
+Delivered to a real SMTP server; every invite read by vobject and ical.js too."""
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,7 +11,7 @@ from app.domain.policy import Mode
 from app.extensions import db
 from app.invites import services as invites
 from app.scheduling import decisions
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import schedule
 from tests.invites.mailbox import mailbox, the_invite
 from tests.outbox import conftest as outbox_fixtures
@@ -41,10 +43,17 @@ def test_conversion_sends_the_new_invite_to_the_pemda_and_the_narasumber(app, se
         from app.core.mail import send_queued
 
         send_queued()
-    for address in (PEMDA, ani.user.email):
-        cal = the_invite(mailbox(smtp, address)[-1])
+    mails = [mailbox(smtp, address)[-1] for address in (PEMDA, ani.user.email)]
+    for mail in mails:
+        cal = the_invite(mail)
         assert cal.method.value == "REQUEST"
         event = cal.vevent
         assert event.uid.value == uid
         assert int(event.sequence.value) == 1
         assert event.location.value == LINK
+    for view in icaljs.parse([m.invites[0][1] for m in mails]):  # Thunderbird's reading
+        [event] = view["events"]
+        assert view["method"] == "REQUEST" and (event["uid"], event["sequence"]) == (uid, 1)
+        assert (event["location"], event["url"], event["status"]) == (LINK, LINK, "CONFIRMED")
+        assert event["dtstart"] == datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
+        assert event["dtend"] == datetime(2026, 12, 8, 3, 0, tzinfo=UTC)

@@ -1,12 +1,15 @@
 """GET /undangan/<id>.ics: the owner Pemda and DJPK staff download the invite; nobody else
-learns that the session exists (404). Session pages link to it."""
+learns that the session exists (404). Session pages link to it. The file is read by vobject
+and by ical.js (Thunderbird's parser)."""
+
+from datetime import UTC, datetime
 
 import pytest
 
 from app.auth.models import Role, UnitType
 from app.domain.policy import Mode
 from app.extensions import db
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import cancel, checked, schedule
 from tests.requests.helpers import login_as
 from tests.scheduling.factories import coordinator, narasumber, wib
@@ -40,6 +43,14 @@ def test_owner_downloads_the_invite_as_an_attachment(client, session):
     cal = checked(response.data)
     assert cal.method.value == "REQUEST"
     assert cal.vevent.uid.value == f"konsultasi-{req.id}@djpk.kemenkeu.go.id"
+    view = icaljs.parse_one(response.data)
+    [event] = view["events"]
+    assert view["method"] == "REQUEST" and event["uid"] == f"konsultasi-{req.id}@djpk.kemenkeu.go.id"
+    assert (event["sequence"], event["status"], event["valarms"]) == (0, "CONFIRMED", 1)
+    assert (event["dtstart"], event["dtend"]) == (
+        datetime(2026, 12, 8, 2, 0, tzinfo=UTC),
+        datetime(2026, 12, 8, 3, 0, tzinfo=UTC),
+    )
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN, Role.RECEPTIONIST])
@@ -83,6 +94,11 @@ def test_cancelled_session_downloads_a_cancel(app, client, session):
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8; method=CANCEL"
     cal = checked(response.data)
     assert cal.method.value == "CANCEL" and cal.vevent.status.value == "CANCELLED"
+    assert not hasattr(cal.vevent, "valarm")
+    view = icaljs.parse_one(response.data)
+    [event] = view["events"]
+    assert view["method"] == "CANCEL"
+    assert (event["sequence"], event["status"], event["valarms"]) == (1, "CANCELLED", 0)
 
 
 def test_session_pages_link_to_the_invite(client, session):

@@ -1,6 +1,7 @@
-"""`flask invites export [--all] --out DIR`: one <booking code>.ics per session."""
+"""`flask invites export [--all] --out DIR`: one <booking code>.ics per session, read by vobject
+and by ical.js (Thunderbird's parser)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -8,7 +9,7 @@ from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
 from app.invites.services import code_of
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import cancel, checked, schedule
 from tests.narasumber import factories as people
 from tests.requests.helpers import NOW
@@ -37,10 +38,16 @@ def test_export_writes_current_sessions(runner, sessions, tmp_path):
     live = sessions["live"]
     assert live.booking_code  # a scheduled session is named by its booking code
     assert sorted(p.name for p in (tmp_path / "ics").iterdir()) == [f"{live.booking_code_display}.ics"]
-    cal = checked((tmp_path / "ics" / f"{live.booking_code_display}.ics").read_bytes())
+    path = tmp_path / "ics" / f"{live.booking_code_display}.ics"
+    cal = checked(path.read_bytes())
     assert (
         cal.method.value == "REQUEST" and cal.vevent.uid.value == f"konsultasi-{live.id}@djpk.kemenkeu.go.id"
     )
+    view = icaljs.parse_one(path)
+    [event] = view["events"]
+    assert view["method"] == "REQUEST" and event["uid"] == f"konsultasi-{live.id}@djpk.kemenkeu.go.id"
+    assert (event["sequence"], event["status"]) == (0, "CONFIRMED")
+    assert event["dtstart"] == datetime(2026, 12, 8, 2, 0, tzinfo=UTC)
 
 
 def test_export_all_adds_held_and_cancelled(runner, sessions, tmp_path):
@@ -53,6 +60,18 @@ def test_export_all_adds_held_and_cancelled(runner, sessions, tmp_path):
     assert gone.method.value == "CANCEL" and gone.vevent.status.value == "CANCELLED"
     held = checked((tmp_path / f"{code_of(sessions['held'])}.ics").read_bytes())
     assert held.method.value == "REQUEST" and held.vevent.sequence.value == "0"
+
+    files = {k: tmp_path / f"{code_of(sessions[k])}.ics" for k in ("live", "gone", "held")}
+    views = dict(zip(files, icaljs.parse(list(files.values())), strict=True))  # one node process
+    seen = {k: (v["method"], v["events"][0]["sequence"], v["events"][0]["status"]) for k, v in views.items()}
+    assert seen == {
+        "live": ("REQUEST", 0, "CONFIRMED"),
+        "gone": ("CANCEL", 1, "CANCELLED"),
+        "held": ("REQUEST", 0, "CONFIRMED"),
+    }
+    assert views["gone"]["events"][0]["valarms"] == 0
+    held_start = views["held"]["events"][0]["dtstart"]
+    assert held_start == sessions["held"].scheduled_start.astimezone(UTC)
 
 
 def test_export_needs_a_folder(runner, app):

@@ -1,7 +1,8 @@
 """Personal calendar feeds: /kalender/<token>.ics, one secret revocable URL per narasumber and
-per room, listing only their sessions (upcoming and the last 30 days)."""
+per room, listing only their sessions (upcoming and the last 30 days); a feed without sessions
+is still a valid calendar. Read by vobject and by ical.js (Thunderbird's parser)."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
 from app.invites.models import FeedKind, FeedToken
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import cancel, checked, schedule
 from tests.narasumber import factories as people
 from tests.requests.helpers import NOW, login_as
@@ -92,6 +93,40 @@ def test_narasumber_creates_a_feed_of_only_their_sessions(client, world):
     # Upcoming and last 30 days; not another narasumber's, not cancelled, not older.
     assert _uids(feed.data) == {_uid(world["ani_ftf"]), _uid(world["recent"])}
     assert "Ani Rahmawati" in checked(feed.data).contents["x-wr-calname"][0].value
+
+    view = icaljs.parse_one(feed.data)  # as Thunderbird subscribes to it
+    assert view["method"] == "PUBLISH" and "Ani Rahmawati" in view["name"]
+    assert view["components"] == ["VTIMEZONE", "VEVENT", "VEVENT"]
+    events = {e["uid"]: e for e in view["events"]}
+    assert set(events) == {_uid(world["ani_ftf"]), _uid(world["recent"])}
+    upcoming = events[_uid(world["ani_ftf"])]
+    assert (upcoming["dtstart"], upcoming["dtend"]) == (
+        datetime(2026, 12, 8, 2, 0, tzinfo=UTC),
+        datetime(2026, 12, 8, 3, 0, tzinfo=UTC),
+    )
+    assert (upcoming["sequence"], upcoming["status"]) == (0, "CONFIRMED")
+    assert events[_uid(world["recent"])]["dtstart"] == world["recent"].scheduled_start
+    assert all(e["attendees"] == [] for e in view["events"])  # PUBLISH names nobody
+
+
+def test_a_feed_without_sessions_is_a_valid_empty_calendar(client, world):
+    admin = factories.user(Role.ADMIN)
+    empty = factories.room("Ruang Anggrek")
+    db.session.commit()
+    login_as(client, admin)
+    client.post(f"/admin/kalender/room/{empty.id}")
+    client.post(f"/admin/kalender/narasumber/{world['budi'].id}")
+    client.post("/keluar")
+
+    empty_feed = client.get(f"/kalender/{_token(FeedKind.ROOM, empty.id).token}.ics")
+    budi_feed = client.get(f"/kalender/{_token(FeedKind.NARASUMBER, world['budi'].id).token}.ics")
+    assert empty_feed.status_code == 200 and _uids(empty_feed.data) == set()
+    # RFC 5545 needs one component: the time zone of Jakarta, which clients show nothing for.
+    assert checked(empty_feed.data).vtimezone.tzid.value == "Asia/Jakarta"
+    nothing, one = icaljs.parse([empty_feed.data, budi_feed.data])  # one node process
+    assert nothing["components"] == ["VTIMEZONE"] and nothing["events"] == []
+    assert "Ruang Anggrek" in nothing["name"]
+    assert [e["uid"] for e in one["events"]] == [_uid(world["budi_ftf"])]
 
 
 def test_renewing_revokes_the_old_url_and_revoking_stops_it(client, world):

@@ -1,8 +1,9 @@
 """The front desk is an ATTENDEE of every face-to-face invite, so it is emailed each version:
 REQUEST on schedule, REQUEST (SEQUENCE + 1) on reschedule, CANCEL on cancel or withdrawal,
-and a CANCEL of its own when the visit becomes a video conference. Nothing for a video
-conference. Delivered through the outbox to a real SMTP server (aiosmtpd); every invite is
-parsed by vobject too and has lines of at most 75 octets (tests/invites/mailbox.py)."""
+and a CANCEL of its own when the visit becomes a video conference (no STATUS: the session goes
+on, only the front desk is removed). Nothing for a video conference. Delivered through the
+outbox to a real SMTP server (aiosmtpd); every invite is read by vobject and ical.js too and
+has lines of at most 75 octets (tests/invites/mailbox.py)."""
 
 from datetime import UTC, datetime
 
@@ -16,7 +17,7 @@ from app.requests.services import withdraw_request
 from app.scheduling import emails
 from app.scheduling import services as booking
 from app.scheduling.decisions import convert_to_vc
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import attendees, cancel, reschedule, schedule
 from tests.invites.mailbox import mailbox, the_invite
 from tests.outbox import conftest as outbox_fixtures
@@ -65,6 +66,20 @@ def test_front_desk_gets_request_then_request_then_cancel_of_a_visit(app, people
     assert events[2].status.value == "CANCELLED"
     for event in events:  # the front desk is on each version, as a non-participant
         assert attendees(event)[FRONT_DESK]["ROLE"] == ["NON-PARTICIPANT"]
+    # Thunderbird's parser sees the same versions, and no reminder on the CANCEL.
+    views = icaljs.parse([m.invites[0][1] for m in mails])
+    assert [v["method"] for v in views] == ["REQUEST", "REQUEST", "CANCEL"]
+    seen = [v["events"][0] for v in views]
+    assert [(e["sequence"], e["status"], e["valarms"]) for e in seen] == [
+        (0, "CONFIRMED", 1),
+        (1, "CONFIRMED", 1),
+        (2, "CANCELLED", 0),
+    ]
+    assert [e["dtstart"] for e in seen[:2]] == [
+        datetime(2026, 12, 8, 2, 0, tzinfo=UTC),
+        datetime(2026, 12, 8, 6, 0, tzinfo=UTC),
+    ]
+    assert all(e["uid"] == events[0].uid.value for e in seen)
 
     new, moved, gone = mails
     assert new.subject == f"Kunjungan tatap muka dijadwalkan: Kab. Brebes ({req.reference})"
@@ -107,8 +122,12 @@ def test_a_visit_turned_into_a_video_conference_cancels_it_for_the_front_desk(ap
     event = cal.vevent
     assert event.uid.value == the_invite(new).vevent.uid.value
     assert int(event.sequence.value) == 1  # the version that moved the session online
-    assert event.status.value == "CANCELLED"
-    assert set(attendees(event)) == {FRONT_DESK}  # only the front desk: the session goes on
+    # Only the front desk, and no STATUS: the session goes on (RFC 5546 section 3.2.5).
+    assert not hasattr(event, "status") and not hasattr(event, "valarm")
+    assert set(attendees(event)) == {FRONT_DESK}
+    [seen] = icaljs.parse_one(converted.invites[0][1])["events"]
+    assert (seen["uid"], seen["sequence"], seen["status"], seen["valarms"]) == (event.uid.value, 1, None, 0)
+    assert [a["email"] for a in seen["attendees"]] == [FRONT_DESK]
     assert "diubah menjadi video conference" in event.description.value
     assert converted.subject.startswith("Kunjungan tatap muka diganti video conference")
     assert "Alasan: Sesuai S-38/PK/2023" in converted.text
@@ -126,6 +145,8 @@ def test_a_visit_withdrawn_by_the_pemda_is_cancelled_for_the_front_desk(app, peo
     event = the_invite(gone).vevent
     assert the_invite(gone).method.value == "CANCEL" and event.status.value == "CANCELLED"
     assert int(event.sequence.value) == 1
+    [seen] = icaljs.parse_one(gone.invites[0][1])["events"]
+    assert (seen["status"], seen["sequence"], seen["valarms"]) == ("CANCELLED", 1, 0)
 
 
 def test_one_email_per_version_of_the_invite(app, people):

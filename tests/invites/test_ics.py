@@ -1,10 +1,12 @@
-"""app.invites.ics on plain values: RFC 5545/5546 structure, folding, escaping."""
+"""app.invites.ics on plain values: RFC 5545/5546 structure, folding, escaping; read by
+icalendar, vobject and ical.js (Thunderbird's parser)."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.invites import ics
+from tests import icaljs
 from tests.invites.helpers import attendees, checked, unfolded
 
 NOW = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
@@ -66,6 +68,23 @@ def test_request_has_every_property_an_invite_needs():
     alarm = event.valarm
     assert alarm.action.value == "DISPLAY" and alarm.trigger.value == -timedelta(minutes=30)
 
+    view = icaljs.parse_one(content)
+    assert view["method"] == "REQUEST" and view["components"] == ["VEVENT"]
+    [seen] = view["events"]
+    assert (seen["uid"], seen["sequence"], seen["status"]) == (
+        "konsultasi-7@djpk.kemenkeu.go.id",
+        3,
+        "CONFIRMED",
+    )
+    assert (seen["dtstart"], seen["dtend"], seen["dtstamp"]) == (START, START + timedelta(hours=1), NOW)
+    assert LONG_AGENDA in seen["description"] and seen["valarms"] == 1
+    assert seen["organizer"]["email"] == "konsultasi@djpk.kemenkeu.go.id"
+    assert {a["email"]: a["role"] for a in seen["attendees"]} == {
+        "siti@brebeskab.go.id": "REQ-PARTICIPANT",
+        "ani@kemenkeu.go.id": "REQ-PARTICIPANT",
+        "resepsionis@djpk.kemenkeu.go.id": "NON-PARTICIPANT",
+    }
+
 
 def test_times_are_written_in_utc_whatever_zone_they_come_in():
     from zoneinfo import ZoneInfo
@@ -78,12 +97,42 @@ def test_times_are_written_in_utc_whatever_zone_they_come_in():
     assert "TZID" not in text
 
 
-def test_cancel_carries_cancel_and_cancelled():
-    cal = checked(ics.build_invite(_event(sequence=4), method="CANCEL", now=NOW))
+def test_cancel_carries_cancel_and_cancelled_and_no_alarm():
+    content = ics.build_invite(_event(sequence=4), method="CANCEL", now=NOW)
+    cal = checked(content)
     assert cal.method.value == "CANCEL"
     assert cal.vevent.status.value == "CANCELLED" and cal.vevent.sequence.value == "4"
     assert cal.vevent.uid.value == "konsultasi-7@djpk.kemenkeu.go.id"
     assert attendees(cal.vevent)
+    # RFC 5546 section 3.2.5: a CANCEL carries no VALARM.
+    assert not hasattr(cal.vevent, "valarm") and b"VALARM" not in content
+    [seen] = icaljs.parse_one(content)["events"]
+    assert (seen["status"], seen["sequence"], seen["valarms"]) == ("CANCELLED", 4, 0)
+    assert len(seen["attendees"]) == 3
+
+
+def test_uninvite_names_only_the_removed_attendee_and_no_status():
+    removed = ics.Person("ani@kemenkeu.go.id", "Ani Rahmawati")
+    content = ics.build_uninvite(_event(sequence=5, attendees=(removed,)), now=NOW)
+    cal = checked(content)
+    assert cal.method.value == "CANCEL"
+    # Cancelling for some attendees (RFC 5546 section 3.2.5): STATUS must not be there, or
+    # the event would be cancelled for everyone; no VALARM in any CANCEL.
+    assert not hasattr(cal.vevent, "status") and b"STATUS" not in content
+    assert not hasattr(cal.vevent, "valarm") and b"VALARM" not in content
+    assert set(attendees(cal.vevent)) == {"ani@kemenkeu.go.id"}
+    view = icaljs.parse_one(content)
+    assert view["method"] == "CANCEL"
+    [seen] = view["events"]
+    assert (seen["uid"], seen["sequence"], seen["status"], seen["valarms"]) == (
+        "konsultasi-7@djpk.kemenkeu.go.id",
+        5,
+        None,
+        0,
+    )
+    assert [a["email"] for a in seen["attendees"]] == ["ani@kemenkeu.go.id"]
+    with pytest.raises(ValueError):  # an uninvitation names whom it removes
+        ics.build_uninvite(_event(attendees=()), now=NOW)
 
 
 def test_long_non_ascii_lines_are_folded_at_75_octets():
@@ -124,6 +173,29 @@ def test_feed_publishes_without_attendees():
     ]
     assert all(not hasattr(e, "attendee") for e in cal.vevent_list)
     assert b"ATTENDEE" not in content
+    view = icaljs.parse_one(content)
+    assert view["method"] == "PUBLISH" and view["name"] == "Konsultasi DJPK – Ani"
+    assert view["components"] == ["VTIMEZONE", "VEVENT", "VEVENT"]
+    assert [(e["uid"], e["dtstart"]) for e in view["events"]] == [
+        ("konsultasi-7@djpk.kemenkeu.go.id", START),
+        ("konsultasi-8@djpk.kemenkeu.go.id", START + timedelta(days=1)),
+    ]
+    assert all(e["status"] == "CONFIRMED" and e["valarms"] == 1 for e in view["events"])
+
+
+def test_an_empty_feed_is_still_a_calendar_with_nothing_to_show():
+    content = ics.build_feed([], "Konsultasi DJPK – Ruang Dahlia", now=NOW)
+    # RFC 5545 section 3.6: at least one component. The time zone of Jakarta is one, and
+    # no client shows anything for it.
+    cal = checked(content)
+    assert not hasattr(cal, "vevent")
+    assert cal.vtimezone.tzid.value == "Asia/Jakarta"
+    text = unfolded(content)
+    assert "BEGIN:VTIMEZONE" in text and "TZOFFSETTO:+0700" in text and "BEGIN:VEVENT" not in text
+    view = icaljs.parse_one(content)
+    assert view["method"] == "PUBLISH"
+    assert view["components"] == ["VTIMEZONE"] and view["timezones"] == ["Asia/Jakarta"]
+    assert view["events"] == []
 
 
 def test_refuses_unknown_method_and_naive_times():

@@ -1,7 +1,11 @@
 """A narasumber dropped while the session goes on (left out of a reschedule, or replaced) gets
-the release email with a CANCEL of their own: the same UID, the raised SEQUENCE, STATUS
-CANCELLED and only them as ATTENDEE, so that their calendar drops the event while the others'
-keep it. Delivered to a real SMTP server (aiosmtpd); every invite parsed by vobject too."""
+the release email with a CANCEL of their own: the same UID, the raised SEQUENCE, only them as
+ATTENDEE and no STATUS nor VALARM (RFC 5546 section 3.2.5, "cancel a VEVENT for some
+attendees"), so that their calendar drops the event while the others' keep it, and nobody
+reads it as the session being cancelled. A cancelled session's CANCEL keeps STATUS:CANCELLED.
+Delivered to a real SMTP server (aiosmtpd); every invite read by vobject and ical.js too."""
+
+from datetime import UTC, datetime
 
 import pytest
 
@@ -10,7 +14,7 @@ from app.extensions import db
 from app.invites import services as invites
 from app.invites.models import InviteState
 from app.scheduling import services as booking
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import attendees, cancel, reschedule, schedule
 from tests.invites.mailbox import mailbox, the_invite
 from tests.outbox import conftest as outbox_fixtures
@@ -40,15 +44,23 @@ def _released(server, person):
     return mail, the_invite(mail)
 
 
-def _assert_personal_cancel(cal, person, uid: str, sequence: int) -> None:
+def _assert_personal_cancel(mail, person, uid: str, sequence: int) -> None:
+    cal = the_invite(mail)
     assert cal.method.value == "CANCEL"
     event = cal.vevent
     assert event.uid.value == uid
     assert int(event.sequence.value) == sequence
-    assert event.status.value == "CANCELLED"
+    # Not STATUS:CANCELLED: that would cancel the session itself for whoever reads it.
+    assert not hasattr(event, "status") and not hasattr(event, "valarm")
     assert set(attendees(event)) == {person.user.email.lower()}  # only them
     assert event.summary.value.startswith("DIBATALKAN: ")
     assert "Anda tidak lagi diundang ke sesi ini" in event.description.value
+    # Thunderbird's parser reads the same: one event, only them, no STATUS, no alarm.
+    view = icaljs.parse_one(mail.invites[0][1])
+    assert view["method"] == "CANCEL" and view["components"] == ["VEVENT"]
+    [seen] = view["events"]
+    assert (seen["uid"], seen["sequence"], seen["status"], seen["valarms"]) == (uid, sequence, None, 0)
+    assert [a["email"] for a in seen["attendees"]] == [person.user.email.lower()]
 
 
 def test_a_narasumber_left_out_of_a_reschedule_gets_a_cancel_of_their_own(app, session, smtp):
@@ -56,15 +68,28 @@ def test_a_narasumber_left_out_of_a_reschedule_gets_a_cancel_of_their_own(app, s
     uid = invites.uid_of(req)
     reschedule(app, req, session["boss"], wib(DAY, "13:00"), wib(DAY, "14:00"), narasumber_ids=[ani.id])
 
-    mail, cal = _released(smtp, budi)
+    mail, _cal = _released(smtp, budi)
     assert mail.invites[0][0] == "CANCEL"  # the MIME method parameter equals the METHOD inside
-    _assert_personal_cancel(cal, budi, uid, sequence=1)  # raised from the REQUEST's 0
+    _assert_personal_cancel(mail, budi, uid, sequence=1)  # raised from the REQUEST's 0
 
     # The session goes on: Ani and the Pemda get the new version, without Budi.
     moved = the_invite(mailbox(smtp, ani.user.email)[-1])
     assert moved.method.value == "REQUEST" and int(moved.vevent.sequence.value) == 1
     pemda = the_invite(mailbox(smtp, PEMDA)[-1]).vevent
     assert pemda.uid.value == uid and budi.user.email.lower() not in attendees(pemda)
+    views = icaljs.parse(
+        [mailbox(smtp, ani.user.email)[-1].invites[0][1], mailbox(smtp, PEMDA)[-1].invites[0][1]]
+    )
+    for view in views:
+        [event] = view["events"]
+        assert (view["method"], event["uid"], event["sequence"], event["status"]) == (
+            "REQUEST",
+            uid,
+            1,
+            "CONFIRMED",
+        )
+        assert event["dtstart"] == datetime(2026, 12, 8, 6, 0, tzinfo=UTC)
+        assert budi.user.email.lower() not in {a["email"] for a in event["attendees"]}
 
 
 def test_a_replaced_narasumber_gets_a_cancel_and_a_later_cancel_skips_them(app, session, smtp):
@@ -76,8 +101,8 @@ def test_a_replaced_narasumber_gets_a_cancel_and_a_later_cancel_skips_them(app, 
         booking.commit_or_conflict()
     db.session.refresh(req)
 
-    _mail, cal = _released(smtp, budi)
-    _assert_personal_cancel(cal, budi, uid, sequence=1)
+    mail, _cal = _released(smtp, budi)
+    _assert_personal_cancel(mail, budi, uid, sequence=1)
     # The newcomer's invite is that version: it names Citra, not Budi.
     welcome = the_invite(mailbox(smtp, citra.user.email)[-1]).vevent
     assert welcome.uid.value == uid and int(welcome.sequence.value) == 1
@@ -97,7 +122,11 @@ def test_a_replaced_narasumber_gets_a_cancel_and_a_later_cancel_skips_them(app, 
 def test_a_cancelled_session_still_sends_the_common_cancel(app, session, smtp):
     req, budi = session["req"], session["budi"]
     cancel(app, req, session["boss"])
-    _mail, cal = _released(smtp, budi)
+    mail, cal = _released(smtp, budi)
     assert cal.method.value == "CANCEL" and cal.vevent.status.value == "CANCELLED"
+    assert not hasattr(cal.vevent, "valarm")  # a CANCEL sets no reminder
     assert budi.user.email.lower() in attendees(cal.vevent)
     assert PEMDA in attendees(cal.vevent)  # the session's own CANCEL, to everyone
+    [event] = icaljs.parse_one(mail.invites[0][1])["events"]
+    assert (event["status"], event["sequence"], event["valarms"]) == ("CANCELLED", 1, 0)
+    assert {budi.user.email.lower(), PEMDA} <= {a["email"] for a in event["attendees"]}

@@ -1,7 +1,8 @@
 """The invite of a booked session through its life: schedule, reschedule, cancel.
 
 Sessions are on Tuesday 8 December 2026 (WIB), booked through app.scheduling.services as
-the coordinator's pages do.
+the coordinator's pages do. Each invite is read by vobject and by ical.js (Thunderbird's
+parser), which must agree on times, UID, SEQUENCE, METHOD and STATUS.
 """
 
 from datetime import UTC, datetime
@@ -16,7 +17,7 @@ from app.invites import services
 from app.invites.models import InviteState
 from app.requests.services import withdraw_request
 from app.scheduling.services import SchedulingConflict
-from tests import factories
+from tests import factories, icaljs
 from tests.invites.helpers import attendees, cancel, checked, reschedule, schedule, unfolded
 from tests.scheduling.factories import coordinator, narasumber, wib
 
@@ -49,6 +50,7 @@ def _invite(req):
 
 
 def test_scheduled_ftf_session_invites_pemda_narasumber_and_front_desk(app, people):
+    public = app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
     req = _ftf(app, people)
     invite = _invite(req)
     assert invite.method == "REQUEST" and invite.filename == f"{req.reference}.ics"
@@ -76,9 +78,20 @@ def test_scheduled_ftf_session_invites_pemda_narasumber_and_front_desk(app, peop
     description = event.description.value
     assert "Penyaluran DBH sawit – “tahap II”" in description
     assert f"Kode pemesanan: {req.booking_code_display}" in description
-    assert f"http://127.0.0.1:5000/verifikasi?kode={req.booking_code_display}" in description
+    assert f"{public}/verifikasi?kode={req.booking_code_display}" in description
     assert FEE in description
     assert event.valarm.trigger.value.total_seconds() == -1800
+
+    view = icaljs.parse_one(invite.content)
+    assert view["method"] == "REQUEST"
+    [seen] = view["events"]
+    assert (seen["uid"], seen["sequence"], seen["status"]) == (event.uid.value, 0, "CONFIRMED")
+    assert (seen["dtstart"], seen["dtend"]) == (
+        datetime(2026, 12, 8, 2, 0, tzinfo=UTC),
+        datetime(2026, 12, 8, 3, 0, tzinfo=UTC),
+    )
+    assert seen["location"] == f"Ruang Rapat Dahlia, {ADDRESS}" and seen["description"] == description
+    assert {a["email"] for a in seen["attendees"]} == set(invited) and seen["valarms"] == 1
 
 
 def test_vc_invite_gives_the_meeting_link_as_location_and_url(app, people):
@@ -93,10 +106,12 @@ def test_vc_invite_gives_the_meeting_link_as_location_and_url(app, people):
 
 def test_reschedule_keeps_uid_and_raises_sequence_then_cancel_carries_cancel(app, people):
     req = _ftf(app, people)
-    first = checked(_invite(req).content).vevent
+    versions = [_invite(req).content]
+    first = checked(versions[0]).vevent
 
     reschedule(app, req, people["boss"], wib("2026-12-09", "13:00"), wib("2026-12-09", "14:00"))
-    moved = checked(_invite(req).content).vevent
+    versions.append(_invite(req).content)
+    moved = checked(versions[1]).vevent
     assert moved.uid.value == first.uid.value
     assert int(moved.sequence.value) == int(first.sequence.value) + 1
     assert moved.dtstart.value == datetime(2026, 12, 9, 6, 0, tzinfo=UTC)
@@ -105,6 +120,7 @@ def test_reschedule_keeps_uid_and_raises_sequence_then_cancel_carries_cancel(app
     cancel(app, req, people["boss"], reason="Narasumber berhalangan")
     assert req.state == RequestState.CANCELLED
     invite = _invite(req)
+    versions.append(invite.content)
     assert invite.method == "CANCEL" and invite.content_type.endswith("method=CANCEL")
     cal = checked(invite.content)
     assert cal.method.value == "CANCEL"
@@ -112,10 +128,27 @@ def test_reschedule_keeps_uid_and_raises_sequence_then_cancel_carries_cancel(app
     assert gone.uid.value == first.uid.value
     assert int(gone.sequence.value) == int(moved.sequence.value) + 1
     assert gone.status.value == "CANCELLED"
+    assert not hasattr(gone, "valarm")  # no reminder for what will not happen (RFC 5546 3.2.5)
     assert "Narasumber berhalangan" in gone.description.value
     # The narasumber were released by the cancellation, yet the CANCEL reaches them.
     assert {people["ani"].user.email, people["budi"].user.email} <= set(attendees(gone))
     assert db.session.get(InviteState, req.id).last_method == "CANCEL"
+
+    # ical.js reads the same three versions of the one event.
+    views = icaljs.parse(versions)
+    assert [v["method"] for v in views] == ["REQUEST", "REQUEST", "CANCEL"]
+    seen = [v["events"][0] for v in views]
+    assert {e["uid"] for e in seen} == {first.uid.value}
+    assert [(e["sequence"], e["status"], e["valarms"]) for e in seen] == [
+        (0, "CONFIRMED", 1),
+        (1, "CONFIRMED", 1),
+        (2, "CANCELLED", 0),
+    ]
+    assert [e["dtstart"] for e in seen] == [
+        datetime(2026, 12, 8, 2, 0, tzinfo=UTC),
+        datetime(2026, 12, 9, 6, 0, tzinfo=UTC),
+        datetime(2026, 12, 9, 6, 0, tzinfo=UTC),
+    ]
 
 
 def test_withdrawn_session_is_cancelled_one_sequence_higher(app, people):

@@ -58,7 +58,10 @@ def test_create_room(client, setup):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "ruang melati", "floor": "9", "capacity": "4"}, "Nama ruang ruang melati sudah dipakai."),
+        (
+            {"name": "ruang melati", "floor": "9", "capacity": "4"},
+            "Nama “ruang melati” sudah dipakai ruang lain.",
+        ),
         ({"name": "Ruang Baru", "floor": "9", "capacity": "0"}, "Isi bilangan bulat dari 1 sampai 500."),
         ({"name": "Ruang Baru", "floor": "9", "capacity": "enam"}, "Isi dengan bilangan bulat."),
         ({"name": "", "floor": "9", "capacity": "4"}, "Wajib diisi."),
@@ -81,7 +84,7 @@ def test_edit_room_and_duplicate_name(client, setup):
         f"/admin/ruang/{room.id}",
         data={"name": "Ruang Kenanga", "floor": "9", "capacity": "6", "active": "y"},
     )
-    assert "Nama ruang Ruang Kenanga sudah dipakai." in text_of(response)
+    assert "Nama “Ruang Kenanga” sudah dipakai ruang lain." in text_of(response)
     response = client.post(
         f"/admin/ruang/{room.id}",
         data={"name": "Ruang Melati", "floor": "10", "capacity": "8", "active": "y"},
@@ -112,6 +115,7 @@ def test_deactivate_and_reactivate_room(client, setup):
     response = client.post(f"/admin/ruang/{room.id}/status", data={"active": "0"}, follow_redirects=True)
     page = text_of(response)
     assert "Ruang Melati dinonaktifkan" in page and "masih dipesan untuk 1 sesi mendatang" in page
+    assert "Ruang Ruang" not in page
     db.session.expire_all()
     assert db.session.get(Room, room.id).active is False
     client.post(f"/admin/ruang/{room.id}/status", data={"active": "1"})
@@ -132,3 +136,29 @@ def test_room_fits_delegation_plus_narasumber(app, setup):
     assert not room_fits(room, guests=5, narasumber=2)
     room.active = False
     assert not room_fits(room, guests=1, narasumber=1)
+
+
+def test_a_room_named_ruang_is_not_called_ruang_ruang(client, setup):
+    _as(client, Role.ADMIN)
+    response = client.post(
+        "/admin/ruang/baru",
+        data={"name": "Ruang Konsultasi 3", "floor": "9", "capacity": "8", "active": "y"},
+        follow_redirects=True,
+    )
+    page = text_of(response)
+    assert "Ruang Konsultasi 3 ditambahkan." in page and "Ruang Ruang" not in page
+    room = db.session.scalars(select(Room).where(Room.name == "Ruang Konsultasi 3")).one()
+    page = text_of(client.get(f"/admin/ruang/{room.id}"))
+    assert "Ubah Ruang Konsultasi 3" in page and "Ruang Ruang" not in page and "ruang Ruang" not in page
+    page = text_of(client.post(f"/admin/ruang/{room.id}/status", data={"active": "0"}, follow_redirects=True))
+    assert "Ruang Konsultasi 3 dinonaktifkan" in page and "Ruang Ruang" not in page
+
+
+def test_a_room_named_otherwise_is_still_called_a_room(client, setup):
+    _as(client, Role.ADMIN)
+    response = client.post(
+        "/admin/ruang/baru",
+        data={"name": "Aula Utama", "floor": "1", "capacity": "40", "active": "y"},
+        follow_redirects=True,
+    )
+    assert "Ruang Aula Utama ditambahkan." in text_of(response)

@@ -50,7 +50,7 @@ def test_sessions_list_upcoming_and_past_of_their_own_only(client, world):
     upcoming, past = page.split("Sesi yang lalu")
     assert "Kota Balikpapan" in upcoming
     assert "Kamis, 3 Desember 2026 10.00–11.00 WIB" in upcoming
-    assert "Waktu Pemda: 11.00 WITA–12.00 WITA" in upcoming
+    assert "Waktu Pemda: 11.00–12.00 WITA" in upcoming  # the zone named once
     assert "Menunggu jawaban" in upcoming
     assert "Tautan rapat" in upcoming
     assert "Kab. Brebes" in past and "Diterima" in past

@@ -1,5 +1,6 @@
-"""The administrator's outbox page: failed and waiting email with its last error, and
-"Kirim ulang" (audited), for administrators only."""
+"""The administrator's outbox page: every email with its state and last error, and
+"Kirim ulang" (audited), for administrators only. The list's filters, the detail page and the
+attachments: test_admin_detail.py."""
 
 import html
 
@@ -48,7 +49,8 @@ def test_admin_sees_failed_and_waiting_email(app, client, admin, production_deli
     assert "SMTPRecipientsRefused: 550 mailbox full" in page
     assert "Gagal: 1" in page and "Menunggu: 1" in page
     assert page.count("Kirim ulang") == 1  # only the failed one
-    assert page.index("siti@brebeskab.go.id") < page.index("menunggu@balikpapan.go.id")  # failed first
+    # Newest first (the failed one was queued earlier); failed mail is one click away (?state=failed).
+    assert page.index("menunggu@balikpapan.go.id") < page.index("siti@brebeskab.go.id")
     assert 'href="/admin/email/"' in page  # the admin's menu links to it
 
 

@@ -216,7 +216,7 @@ def test_development_writes_to_the_log(app, production_delivery, monkeypatch, ca
     monkeypatch.setitem(app.config, "MAIL_SERVER", "192.0.2.1")  # never contacted
     with app.test_request_context():
         message_id = _queue_committed()
-    with caplog.at_level("INFO", logger="konsultasi.outbox"):
+    with caplog.at_level("INFO", logger="konsultasi.mail"):
         assert deliver_pending() == 1
     assert "Atur ulang kata sandi Konsultasi DJPK" in caplog.text
     assert row(message_id).state == OutboxState.SENT

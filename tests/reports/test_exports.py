@@ -19,7 +19,7 @@ def test_csv_reads_back(app, april):
     assert rows[0] == ["Laporan Layanan Konsultasi DJPK", "April 2023"]
     vc = rows.index(["Video Conference", "5"])
     assert rows[vc + 1] == ["Topik terbanyak", "DAU, DBH"]
-    assert rows[vc + 4] == ["No", "Daerah", "Tanggal", "Topik"]
+    assert rows[vc + 4] == ["No", "Pengguna Layanan", "Tanggal", "Topik"]
     assert rows[vc + 6] == ["2", "Kab. Brebes", "2023-04-03", "DAU, DBH"]
     ftf = rows.index(["Konsultasi Tatap Muka", "2"])
     assert rows[ftf + 4] == ["No", "Pengguna Layanan", "Tanggal", "Topik"]
@@ -33,7 +33,7 @@ def test_xlsx_reads_back(app, april):
     wb = load_workbook(io.BytesIO(exports.to_xlsx(build_report(APRIL))))
     assert wb.sheetnames == ["Video Conference", "Tatap Muka", "Tren", "Pelanggaran", "Kepuasan", "Ringkasan"]
     vc = list(wb["Video Conference"].iter_rows(values_only=True))
-    assert vc[0] == ("No", "Daerah", "Tanggal", "Topik")
+    assert vc[0] == ("No", "Pengguna Layanan", "Tanggal", "Topik")
     assert len(vc) == 6
     assert vc[2] == (2, "Kab. Brebes", datetime(2023, 4, 3), "DAU, DBH")
     ftf = list(wb["Tatap Muka"].iter_rows(values_only=True))

@@ -40,7 +40,10 @@ def test_withdraw_needs_the_token(client, pemda, topics, csrf_on):
     assert client.post(f"/permohonan/{req.id}/tarik", data={}).status_code == 400
     db.session.refresh(req)
     assert req.state == RequestState.SUBMITTED
-    token = token_of(client, f"/permohonan/{req.id}")
-    assert client.post(f"/permohonan/{req.id}/tarik", data={"csrf_token": token}).status_code == 302
+    token = token_of(client, f"/permohonan/{req.id}/tarik")  # the confirmation page
+    assert (
+        client.post(f"/permohonan/{req.id}/tarik", data={"csrf_token": token, "confirm": "y"}).status_code
+        == 302
+    )
     db.session.refresh(req)
     assert req.state == RequestState.CANCELLED

@@ -150,7 +150,8 @@ def test_withdraw(client, pemda, topics):
     page = text_of(client.get(f"/permohonan/{req.id}"))
     assert "Tarik permohonan" in page
     response = client.post(
-        f"/permohonan/{req.id}/tarik", data={"reason": "Jadwal bentrok dengan rapat paripurna."}
+        f"/permohonan/{req.id}/tarik",
+        data={"reason": "Jadwal bentrok dengan rapat paripurna.", "confirm": "y"},
     )
     assert response.status_code == 302
     db.session.refresh(req)
@@ -170,7 +171,7 @@ def test_withdraw_without_reason(client, pemda, topics):
     req = factories.consultation(pemda, mode=Mode.VC, state=RequestState.CHANGES_REQUESTED, start=START)
     db.session.commit()
     login_as(client, pemda)
-    assert client.post(f"/permohonan/{req.id}/tarik", data={}).status_code == 302
+    assert client.post(f"/permohonan/{req.id}/tarik", data={"confirm": "y"}).status_code == 302
     db.session.refresh(req)
     assert req.state == RequestState.CANCELLED
     assert req.state_reason is None
@@ -180,7 +181,9 @@ def test_illegal_withdrawal_is_refused(client, pemda, topics):
     req = factories.consultation(pemda, mode=Mode.VC, state=RequestState.HELD, start=START)
     db.session.commit()
     login_as(client, pemda)
-    response = client.post(f"/permohonan/{req.id}/tarik", data={"reason": "x"}, follow_redirects=True)
+    response = client.post(
+        f"/permohonan/{req.id}/tarik", data={"reason": "x", "confirm": "y"}, follow_redirects=True
+    )
     assert "Permohonan berstatus “Terlaksana” tidak dapat ditarik." in text_of(response)
     db.session.refresh(req)
     assert req.state == RequestState.HELD
@@ -192,8 +195,8 @@ def test_withdrawing_twice_is_refused(client, pemda, topics):
     req = factories.consultation(pemda, mode=Mode.VC, start=START)
     db.session.commit()
     login_as(client, pemda)
-    client.post(f"/permohonan/{req.id}/tarik", data={})
-    response = client.post(f"/permohonan/{req.id}/tarik", data={}, follow_redirects=True)
+    client.post(f"/permohonan/{req.id}/tarik", data={"confirm": "y"})
+    response = client.post(f"/permohonan/{req.id}/tarik", data={"confirm": "y"}, follow_redirects=True)
     assert "tidak dapat ditarik" in text_of(response)
     assert len(audit_entries(req, "request.withdraw")) == 1
     assert db.session.scalars(select(ConsultationRequest)).one().state == RequestState.CANCELLED

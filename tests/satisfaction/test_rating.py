@@ -103,3 +103,18 @@ def test_staff_cannot_rate(client, held, coordinator):
     db.session.commit()
     login_as(client, narasumber)
     assert client.get(f"/permohonan/{req.id}/penilaian").status_code == 403
+
+
+def test_a_refused_rating_is_summed_up_above_the_form(client, pemda, held):
+    req = held()
+    login_as(client, pemda)
+    html = post(client, req, service_score="", substance_score="").text
+    summary = html.split('id="ringkasan-kesalahan"', 1)[1].split("</div>", 1)[0]
+    assert "Pilih nilai pelayanan, 1 sampai 5." in summary
+    assert "Pilih nilai substansi jawaban, 1 sampai 5." in summary
+    # Each item links to its group of scores.
+    assert (
+        'href="#service_score-0"' in summary
+        and 'id="service_score-0"' in html
+        and '<fieldset class="mb-4" id="service_score">' in html
+    )

@@ -137,3 +137,10 @@ def test_the_twenty_first_look_up_in_a_minute_is_refused(client, sessions):
 def test_the_page_is_linked_from_the_navbar(client, sessions):
     html = client.get("/masuk").get_data(as_text=True)
     assert re.search(r'href="/verifikasi"[^>]*>Verifikasi Jadwal<', html)
+
+
+def test_nothing_typed_is_said_in_the_error_summary(client, sessions):
+    html = _post(client, "  ").get_data(as_text=True)
+    summary = html.split('id="ringkasan-kesalahan"', 1)[1].split("</div>", 1)[0]
+    assert "Kode belum dapat diperiksa:" in summary and "Masukkan kode pemesanan." in summary
+    assert _lookups() == []

@@ -1,0 +1,19 @@
+// Konsultasi DJPK: behaviour shared by every page.
+// After a form comes back with errors, focus moves to its error summary (or, when the page
+// has none, to the first field in error), so that keyboard and screen-reader users hear what
+// to fix instead of starting again from the top of the page.
+(function () {
+  "use strict";
+  function focusErrors() {
+    var summary = document.getElementById("ringkasan-kesalahan");
+    var target = summary || document.querySelector("main .is-invalid");
+    if (!target) return;
+    if (target === summary && !summary.hasAttribute("tabindex")) summary.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: false });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrors);
+  } else {
+    focusErrors();
+  }
+})();
