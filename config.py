@@ -19,6 +19,11 @@ def _bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _names(name: str) -> list[str]:
+    """A comma-separated list ("a.example, b.example") as its non-empty items."""
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def psycopg_url(url: str) -> str:
     """Heroku-style and plain postgres URLs select psycopg 3 explicitly."""
     for prefix in ("postgres://", "postgresql://"):
@@ -43,14 +48,22 @@ def local_url() -> str:
     return f"http://{host}:{port}"
 
 
+# The development key is public (it is in this file): production refuses to start with it.
+DEV_SECRET_KEY = "dev-only-insecure-key"
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'konsultasi.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Uploads are checked against 5 MB in the form; this outer bound only stops abuse.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     MAX_LETTER_BYTES = 5 * 1024 * 1024
+    # Rows of data one history file (CSV or XLSX) may hold; more is refused with a message.
+    HISTORY_IMPORT_MAX_ROWS = int(os.environ.get("HISTORY_IMPORT_MAX_ROWS", "20000"))
+    # New consultation requests one Pemda (region and unit type) may submit per WIB day.
+    REQUESTS_PER_PEMDA_PER_DAY = int(os.environ.get("REQUESTS_PER_PEMDA_PER_DAY", "10"))
 
     # A VC meeting link made from the booking reference when the coordinator pastes none;
     # empty: the coordinator always pastes one (MS Teams today).
@@ -72,8 +85,21 @@ class Config:
     LANGUAGES = ("id", "en")
 
     BOOTSTRAP_SERVE_LOCAL = True
+    # Login sessions (app/auth/sessions.py): ended after this long without a request (staff,
+    # Pemda operators) and, whatever the activity, this long after the login.
+    SESSION_IDLE_STAFF_MINUTES = int(os.environ.get("SESSION_IDLE_STAFF_MINUTES", "30"))
+    SESSION_IDLE_PEMDA_MINUTES = int(os.environ.get("SESSION_IDLE_PEMDA_MINUTES", "120"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    # Flask refuses a session cookie signed longer ago than this (the cookie itself lasts
+    # until the browser closes: the session is not "permanent", which would also weaken
+    # Flask-Login's strong protection to "basic").
+    PERMANENT_SESSION_LIFETIME = SESSION_MAX_HOURS * 3600
+    # No remember-me: login_user() is never asked to remember, and a remember cookie (were one
+    # sent) loads nobody without an open server-side session.
+
     WTF_CSRF_ENABLED = True
-    WTF_CSRF_TIME_LIMIT = None
+    # A form's token is good for as long as a login can last (a page renders a fresh one).
+    WTF_CSRF_TIME_LIMIT = SESSION_MAX_HOURS * 3600
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -82,12 +108,33 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     # How many reverse proxies sit in front of the app (nginx: 1); their X-Forwarded-For
-    # gives the client address that the per-IP login limit counts.
+    # gives the client address that the per-IP login limit counts (app.core.hosts).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # The one public base address (https://konsultasi.djpk.kemenkeu.go.id): every absolute link
+    # (email, calendar files and feeds, QR codes, the confirmation letter) is built from it
+    # (app.core.urls), never from the request's Host.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    # Host names answered besides PUBLIC_URL's (comma-separated), e.g. an internal name.
+    EXTRA_HOSTS = _names("EXTRA_HOSTS")
+    # Answer only PUBLIC_URL's host and EXTRA_HOSTS (400 for any other Host): on wherever
+    # PUBLIC_URL is set; development without it serves 127.0.0.1/localhost on any port.
+    CHECK_HOST = bool(os.environ.get("PUBLIC_URL"))
 
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Failed logins: per account and address, and per address (LOGIN_LIMIT); per account
+    # from every address (LOGIN_ACCOUNT_LIMIT: a wider ceiling against guessing spread over
+    # many addresses, which does not lock the owner out after one address's failures).
     LOGIN_LIMIT = os.environ.get("LOGIN_LIMIT", "10 per 5 minutes")
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
+    # Wrong current passwords on the account page, per account.
+    PASSWORD_CHECK_LIMIT = os.environ.get("PASSWORD_CHECK_LIMIT", "5 per 15 minutes")
+    # Second factor (app/auth/mfa.py): wrong codes per account, how long the code page waits
+    # after the password, and how recent a check must be for sensitive changes.
+    MFA_LIMIT = os.environ.get("MFA_LIMIT", "5 per 5 minutes")
+    MFA_PENDING_SECONDS = int(os.environ.get("MFA_PENDING_SECONDS", "300"))
+    REAUTH_MINUTES = int(os.environ.get("REAUTH_MINUTES", "15"))
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
     MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
@@ -110,9 +157,6 @@ class Config:
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
-    # The public base address (PUBLIC_URL) of links built outside a request: scheduler jobs'
-    # email, calendar invites.
-    SERVER_NAME_FOR_EMAIL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
 
 
 class Development(Config):
@@ -121,7 +165,7 @@ class Development(Config):
     OUTBOX_DELIVER_AFTER_COMMIT = _bool("OUTBOX_DELIVER_AFTER_COMMIT", True)
     SHOW_DEMO_LOGINS = True
     # Without PUBLIC_URL, links point at the development server on whatever port it serves.
-    SERVER_NAME_FOR_EMAIL = os.environ.get("PUBLIC_URL") or local_url()
+    PUBLIC_URL = os.environ.get("PUBLIC_URL") or local_url()
 
 
 class Testing(Config):
@@ -135,9 +179,28 @@ class Testing(Config):
     MAIL_SUPPRESS_SEND = True
     OUTBOX_DELIVER_AFTER_COMMIT = True
     PASSWORD_HASH_FAST = True
+    # Many tests log in and then travel days ahead (deadlines, reminders); they keep their
+    # login as before these limits existed (Flask's 31 days). The limits themselves are
+    # tested with the values of Config (tests/auth/test_server_sessions.py).
+    SESSION_IDLE_STAFF_MINUTES = SESSION_IDLE_PEMDA_MINUTES = 31 * 24 * 60
+    SESSION_MAX_HOURS = 31 * 24
+    PERMANENT_SESSION_LIFETIME = 31 * 24 * 3600
+    # The test client's own host: links in email read http://localhost/... A test that needs
+    # the Host check turns CHECK_HOST on (tests/test_hosts.py).
+    PUBLIC_URL = "http://localhost"
+    EXTRA_HOSTS: list[str] = []
+    CHECK_HOST = False
+    PROXY_COUNT = 0
 
 
 class Production(Config):
+    # No defaults here: app.core.startup refuses to start without them (every problem named).
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") and _database_url("")
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    CHECK_HOST = True
+    REFUSE_UNSAFE_START = True
+    SEND_HSTS = True
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

@@ -12,14 +12,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
+    if app.config.get("REFUSE_UNSAFE_START"):
+        from app.core.startup import check_production
+
+        check_production(app.config)  # raises ConfigError naming every problem
     os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][10:]) or ".", exist_ok=True)
-    if app.config["PROXY_COUNT"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    register_security(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
@@ -28,6 +28,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_commands(app)
     configure_logging(app)
     return app
+
+
+def register_security(app: Flask) -> None:
+    """Before the extensions: the Host check must be the first before_request hook."""
+    from app.core import headers, hosts
+
+    hosts.init_app(app)
+    headers.init_app(app)
 
 
 def select_locale() -> str:
@@ -53,6 +61,10 @@ def register_extensions(app: Flask) -> None:
     login.init_app(app)
     login.login_view = "auth.login"
     login.session_protection = "strong"
+    from app.auth.sessions import session_identifier
+
+    # Flask-Login's own identifier trusts a raw X-Forwarded-For header; this one does not.
+    login._session_identifier_generator = session_identifier
     from app.core import db_setup
 
     db_setup.init_app(app)
@@ -157,6 +169,10 @@ def register_errorhandlers(app: Flask) -> None:
             from app.extensions import db
 
             db.session.rollback()
+        if code == 403:
+            from app.core.security_events import record_forbidden
+
+            record_forbidden()
         return render_template(
             "errors/error.html", code=code, message=messages.get(code, _("Terjadi kesalahan."))
         ), code

@@ -21,6 +21,7 @@ from app.auth.passwords import hash_password
 from app.catalog.models import NarasumberProfile, Room, Topic
 from app.core import audit
 from app.core.clock import WIB, now_utc
+from app.core.urls import public_url_for
 from app.domain.policy import Mode
 from app.domain.states import Action, RequestState, transition
 from app.extensions import db
@@ -85,9 +86,13 @@ def demo_logins_table() -> str:
     rows += [("narasumber", f"narasumber{n}@demo.djpk.go.id") for n, *_ in data.NARASUMBER]
     rows += [("pemda", email) for email, *_rest, active in data.PEMDA if active]
     width = max(len(email) for _, email in rows)
-    login_url = current_app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/") + "/masuk"  # follows make run's PORT
+    login_url = public_url_for("auth.login")  # follows make run's PORT
     lines = [f"Demo logins (development only) at {login_url}", f"{'role':<13} {'email':<{width}}  password"]
     lines += [f"{role:<13} {email:<{width}}  {data.DEMO_PASSWORD}" for role, email in rows]
+    lines.append(
+        "Staff set up an authenticator app (TOTP: Google/Microsoft Authenticator, FreeOTP) at their "
+        "first login; Pemda operators may turn it on under /akun."
+    )
     return "\n".join(lines)
 
 

@@ -51,7 +51,12 @@ def demo_pdf(title: str) -> bytes:
         b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    return pdf_of_objects(objects)
+
+
+def pdf_of_objects(objects: list[bytes], version: str = "1.4") -> bytes:
+    """A PDF written byte by byte: objects 1, 2... (1 is the catalog), with a correct xref."""
+    out = bytearray(f"%PDF-{version}\n".encode())
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from app.auth.models import Role, UnitType, User
+from app.auth.models import STAFF_ROLES, Role, UnitType, User
 from app.auth.passwords import hash_password
 from app.catalog.models import Room, Topic
 from app.core.clock import now_utc
@@ -17,8 +17,11 @@ from app.domain.states import RequestState
 from app.extensions import db
 from app.regions.models import Region
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
+from tests.files import PDF  # a valid one-page PDF, as uploads must be
 
 PASSWORD = "kata-sandi-uji-123"
+# The authenticator secret of every test user with a second factor (staff unless mfa=False).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 
 # Three Pemda in the three time zones, used across the suite.
@@ -38,10 +41,13 @@ def user(
     password: str = PASSWORD,
     active: bool = True,
     verified: bool = True,
+    mfa: bool | None = None,
     **kwargs,
 ) -> User:
+    """A user; staff have their second factor enrolled (TOTP_SECRET) unless mfa=False."""
     n = next(_seq)
     now = now_utc()
+    enrolled = Role(role) in STAFF_ROLES if mfa is None else mfa
     u = User(
         email=email or f"user{n}@example.go.id",
         name=kwargs.pop("name", f"Pengguna {n}"),
@@ -51,6 +57,8 @@ def user(
         created_at=now,
         email_verified_at=now if verified else None,
         activated_at=now if active else None,
+        mfa_secret=TOTP_SECRET if enrolled else None,
+        mfa_enabled_at=now if enrolled else None,
         **kwargs,
     )
     db.session.add(u)
@@ -127,7 +135,7 @@ def consultation(
     return req
 
 
-def letter(req: ConsultationRequest, owner: User, *, content: bytes = b"%PDF-1.4\n%test\n") -> RequestLetter:
+def letter(req: ConsultationRequest, owner: User, *, content: bytes = PDF) -> RequestLetter:
     """A letter row with its PDF written to the upload directory."""
     import hashlib
     import os
@@ -156,3 +164,37 @@ def letter(req: ConsultationRequest, owner: User, *, content: bytes = b"%PDF-1.4
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def totp_code(secret: str = TOTP_SECRET, at: datetime | None = None) -> str:
+    """The authenticator app's code now (or at `at`)."""
+    import pyotp
+
+    return pyotp.TOTP(secret).at(at or now_utc())
+
+
+def forget_last_code(email: str) -> None:
+    """Let a test log the same user in again within one 30-second step: the app refuses a
+    code of a step it has accepted already (tests/auth/test_mfa.py proves that)."""
+    from sqlalchemy import func, update
+
+    db.session.execute(update(User).where(func.lower(User.email) == email.lower()).values(mfa_last_step=None))
+    db.session.commit()
+
+
+def pass_code_step(client, response, email: str, secret: str = TOTP_SECRET):
+    """After a POST to /masuk: when the app asks for the code, send it like the person would;
+    a staff member without a second factor (the seeded demo) enrols with the secret the page
+    shows. Returns the answer that ends the login (the recovery codes page after an
+    enrolment), or `response` when no code was asked."""
+    import re
+
+    location = response.headers.get("Location", "") if response.status_code == 302 else ""
+    if location.startswith("/masuk/daftarkan-kode"):
+        page = client.get("/masuk/daftarkan-kode").get_data(as_text=True)
+        shown = re.search(r'id="kunci-rahasia">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
+        return client.post("/masuk/daftarkan-kode", data={"code": totp_code(shown)})
+    if not location.startswith("/masuk/kode"):
+        return response
+    forget_last_code(email)
+    return client.post("/masuk/kode", data={"code": totp_code(secret)}, follow_redirects=False)

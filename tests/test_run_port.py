@@ -15,13 +15,16 @@ import config
 ROOT = Path(__file__).resolve().parents[1]
 # Builds a link the way a scheduler job's email does (no request), and prints it.
 PROBE = """
+import os
 import sys
 from unittest import mock
-from flask import url_for
 from app import create_app
+from app.core.urls import public_url_for
 import app.core.mail as mail
-app = create_app(SQLALCHEMY_DATABASE_URI="sqlite://", UPLOAD_DIR=sys.argv[1])
-with app.app_context(), mock.patch.object(mail, "_render", lambda name, ctx: (url_for("auth.login", _external=True),) * 3):
+# Production refuses SQLite: it gets its (never contacted) PostgreSQL address from the env.
+overrides = {} if os.environ.get("APP_ENV") == "production" else {"SQLALCHEMY_DATABASE_URI": "sqlite://"}
+app = create_app(UPLOAD_DIR=sys.argv[1], **overrides)
+with app.app_context(), mock.patch.object(mail, "_render", lambda name, ctx: (public_url_for("auth.login"),) * 3):
     print(mail.render_email("any")[0])
 """
 
@@ -70,9 +73,13 @@ def test_public_url_wins_in_development_and_production(tmp_path):
     assert (
         _link(tmp_path, APP_ENV="development", FLASK_RUN_PORT="5001", PUBLIC_URL=public) == public + "/masuk"
     )
-    assert (
-        _link(tmp_path, APP_ENV="production", FLASK_RUN_PORT="5001", PUBLIC_URL=public) == public + "/masuk"
-    )
+    production = {
+        "APP_ENV": "production",
+        "SECRET_KEY": "k" * 40,
+        "DATABASE_URL": "postgresql://konsultasi@127.0.0.1:9/konsultasi",
+        "REDIS_URL": "redis://127.0.0.1:9/0",
+    }
+    assert _link(tmp_path, FLASK_RUN_PORT="5001", PUBLIC_URL=public, **production) == public + "/masuk"
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
@@ -94,7 +101,7 @@ def test_make_run_passes_host_and_port_to_every_command():
 
 def test_the_demo_logins_point_at_the_configured_address(app, monkeypatch):
     monkeypatch.setitem(app.config, "SHOW_DEMO_LOGINS", True)
-    monkeypatch.setitem(app.config, "SERVER_NAME_FOR_EMAIL", "http://127.0.0.1:5001/")
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "http://127.0.0.1:5001/")
     from app.seed import demo_logins_table
 
     assert "at http://127.0.0.1:5001/masuk" in demo_logins_table()

@@ -21,6 +21,7 @@ from app.reports.models import ReportRecipient
 from app.requests.models import ConsultationRequest, RequestLetter
 from app.satisfaction.models import SatisfactionRating
 from app.seed_data import DEMO_PASSWORD
+from tests import factories
 
 MODELS = (User, Topic, Room, NarasumberProfile, PolicyVersion, ConsultationRequest, RequestLetter, AuditLog)
 TOPIC_CODES = [
@@ -101,7 +102,11 @@ def test_demo_accounts_log_in_with_the_documented_password(app, runner):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     client = app.test_client()
     response = client.post("/masuk", data={"email": "koordinator@demo.djpk.go.id", "password": DEMO_PASSWORD})
-    assert response.status_code == 302
+    # Demo staff set up their authenticator app at the first login, as real staff do.
+    assert response.status_code == 302 and response.headers["Location"] == "/masuk/daftarkan-kode"
+    response = factories.pass_code_step(client, response, "koordinator@demo.djpk.go.id")
+    assert "Kode pemulihan" in response.get_data(as_text=True)
+    assert client.get("/akun").status_code == 200
 
 
 def test_passwords_are_printed_only_where_demo_logins_are_shown(app, runner):
@@ -112,7 +117,7 @@ def test_passwords_are_printed_only_where_demo_logins_are_shown(app, runner):
         shown = runner.invoke(args=["seed-demo"])
     finally:
         del app.config["SHOW_DEMO_LOGINS"]
-    assert DEMO_PASSWORD in shown.output and "http://127.0.0.1:5000/masuk" in shown.output
+    assert DEMO_PASSWORD in shown.output and f"{app.config['PUBLIC_URL']}/masuk" in shown.output
     assert "admin@demo.djpk.go.id" in shown.output and "operator.jayapura@demo.go.id" in shown.output
 
 

@@ -21,6 +21,7 @@ from app.admin.forms import (
     UserEditForm,
     UserFilterForm,
 )
+from app.auth.mfa_flow import fresh_auth_required
 from app.auth.models import User
 from app.catalog.models import Topic
 from app.core.access import admin_required, coordinator_required
@@ -65,6 +66,7 @@ def _registrations_page(reject_form: RejectRegistrationForm, refused_id: int | N
 
 @bp.route("/pendaftaran/<int:user_id>/aktifkan", methods=["POST"])
 @coordinator_required
+@fresh_auth_required
 def activate(user_id: int):
     try:
         user = accounts.activate_registration(user_id, current_user)
@@ -80,6 +82,7 @@ def activate(user_id: int):
 
 @bp.route("/pendaftaran/<int:user_id>/tolak", methods=["POST"])
 @coordinator_required
+@fresh_auth_required
 def reject_registration(user_id: int):
     form = RejectRegistrationForm()
     if not form.validate_on_submit():
@@ -111,6 +114,7 @@ def users():
 
 @bp.route("/pengguna/baru", methods=["GET", "POST"])
 @admin_required
+@fresh_auth_required
 def user_new():
     form = StaffUserForm()
     if form.validate_on_submit():
@@ -143,6 +147,7 @@ def user_new():
 
 @bp.route("/pengguna/<int:user_id>", methods=["GET", "POST"])
 @admin_required
+@fresh_auth_required
 def user_edit(user_id: int):
     user = db.get_or_404(User, user_id)
     form = UserEditForm(obj=user if request.method == "GET" else None)
@@ -263,6 +268,7 @@ def policy():
 
 @bp.route("/kebijakan/baru", methods=["GET", "POST"])
 @admin_required
+@fresh_auth_required
 def policy_new():
     form = PolicyForm()
     if request.method == "GET":
@@ -292,4 +298,8 @@ def policy_new():
     return render_template("admin/policy_new.html", form=form)
 
 
-from app.admin import people  # noqa: E402,F401  (narasumber profiles and rooms)
+from app.admin import (  # noqa: E402,F401  (the audit page; a user's second factor; narasumber, rooms)
+    audit_log,
+    mfa_reset,
+    people,
+)

@@ -9,17 +9,19 @@ field the message belongs to.
 import secrets
 from dataclasses import dataclass
 
-from flask import abort, url_for
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from app.auth import sessions
 from app.auth.models import STAFF_ROLES, Role, User
 from app.auth.passwords import hash_password, password_problem
 from app.catalog.models import NarasumberProfile
 from app.core import audit
 from app.core.clock import now_utc
 from app.core.mail import drop_queued, queue_email, send_queued
+from app.core.urls import public_url_for
 from app.extensions import db
 
 # Mon-Fri 08:00-16:00 WIB: the working hours a new narasumber starts with.
@@ -114,7 +116,7 @@ def activate_registration(user_id: int, actor: User) -> User:
         user.email,
         "admin/account_activated",
         user=user,
-        login_url=url_for("auth.login", _external=True),
+        login_url=public_url_for("auth.login"),
     )
     return user
 
@@ -238,6 +240,15 @@ def update_user(user: User, *, name: str, phone: str | None, role: str, actor: U
     if after == before:
         return False
     audit.record("user.update", user, actor=actor, before=before, after=after)
+    if after["role"] != before["role"]:
+        # Also a security event of its own: the audit page's security view lists it.
+        audit.record(
+            "security.role_change",
+            user,
+            actor=actor,
+            before={"role": before["role"]},
+            after={"role": after["role"]},
+        )
     return True
 
 
@@ -250,6 +261,7 @@ def deactivate_user(user: User, actor: User) -> None:
     before = snapshot(user)
     user.deactivated_at = now_utc()
     user.session_version += 1  # ends every open session of this user
+    sessions.end_all(user, sessions.EndReason.DEACTIVATED, actor=actor)
     audit.record("user.deactivate", user, actor=actor, before=before, after=snapshot(user))
 
 

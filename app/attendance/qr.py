@@ -1,15 +1,15 @@
 """The QR code of a session's verification link (segno, inline SVG: no image file, no network)."""
 
 import segno
-from flask import url_for
 from markupsafe import Markup
 
+from app.core.urls import public_url_for
 from app.requests.models import ConsultationRequest
 
 
 def verification_link(req: ConsultationRequest) -> str:
     """The public /verifikasi link of the session's booking code, marked as opened from the QR."""
-    return url_for("verification.verify", kode=req.booking_code_display, qr=1, _external=True)
+    return public_url_for("verification.verify", kode=req.booking_code_display, qr=1)
 
 
 def qr_svg(data: str, *, title: str = "", scale: int = 4) -> Markup:

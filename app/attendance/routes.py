@@ -2,11 +2,11 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.attendance import bp, qr, services
 from app.attendance.forms import ADD_ROW, ConfirmForm
-from app.core.access import pemda_required
+from app.core.access import pemda_required, request_reader_required
 from app.core.clock import now_utc
 from app.domain.states import IllegalTransition
 from app.requests import queries
@@ -101,7 +101,7 @@ def confirm(request_id: int):
 
 
 @bp.route("/<int:request_id>/konfirmasi-jadwal")
-@login_required
+@request_reader_required
 def letter(request_id: int):
     req = queries.get_visible(current_user, request_id)
     if not req.booking_code or req.scheduled_start is None or req.state not in services.LETTER_STATES:

@@ -183,6 +183,12 @@ class ChangePasswordForm(ResetPasswordForm):
     submit = SubmitField(_l("Ganti kata sandi"))
 
 
+class EndOtherSessionsForm(BaseForm):
+    """On the account page: log out every other browser of this account (app/auth/sessions.py)."""
+
+    submit = SubmitField(_l("Akhiri semua sesi lain"))
+
+
 class LocaleForm(BaseForm):
     locale = RadioField(
         _l("Bahasa"),

@@ -58,6 +58,12 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on password change and logout-everywhere; part of the login session id.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Second factor (TOTP, RFC 6238; app/auth/mfa.py). The secret is kept from the start of an
+    # enrolment; the factor is on only once mfa_enabled_at is set (a code was confirmed).
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The last accepted TOTP time step: a code of that step or earlier is refused (replay).
+    mfa_last_step: Mapped[int | None] = mapped_column(Integer)
 
     region: Mapped[Region | None] = relationship(foreign_keys=[region_id])
 
@@ -71,6 +77,15 @@ class User(UserMixin, db.Model):
             and self.activated_at is not None
             and self.deactivated_at is None
         )
+
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None
+
+    @property
+    def mfa_required(self) -> bool:
+        """Staff must use a second factor; a Pemda operator may turn it on."""
+        return self.role in STAFF_ROLES
 
     @property
     def is_pemda(self) -> bool:
@@ -92,3 +107,15 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+class MfaRecoveryCode(db.Model):
+    """One of a user's one-time recovery codes, stored as SHA-256 of a 60-bit random code."""
+
+    __tablename__ = "mfa_recovery_codes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

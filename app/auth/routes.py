@@ -1,8 +1,9 @@
 """Pages of the accounts feature: register, verify email, log in and out, reset password, profile.
 
-Login is rate limited per account (the lowercased email typed in the form) and per IP address
-(config LOGIN_LIMIT, e.g. "10 per 5 minutes"); only failed attempts count. Pages that send
-email (register, resend verification, password reset) are limited per IP and per address.
+Login is rate limited per account and address together, per address, and per account from
+every address (app/auth/lockout.py); only failed attempts count. Pages that send email
+(register, resend verification, password reset) are limited per IP and per address. Each login
+opens a server-side session row (app/auth/sessions.py) that logout ends.
 """
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -11,10 +12,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
-from app.auth import bp, services, tokens
+from app.auth import bp, lockout, mfa_flow, services, sessions, tokens
 from app.auth.forms import (
     ChangePasswordForm,
     EmailOnlyForm,
+    EndOtherSessionsForm,
     LocaleForm,
     LoginForm,
     RegistrationForm,
@@ -25,10 +27,6 @@ from app.auth.forms import (
 from app.auth.services import Refusal
 from app.core.mail import drop_queued, send_queued
 from app.extensions import db, limiter
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_LIMIT"]
 
 
 def _email_limit() -> str:
@@ -80,20 +78,31 @@ def _limits(account_limit, deduct_when, ip_limit=None):
 def too_many_attempts(_error):
     message = _("Terlalu banyak percobaan. Silakan tunggu beberapa menit lalu coba lagi.")
     if request.endpoint == "auth.login":
+        lockout.warn_owner()
         return render_template("auth/login.html", form=LoginForm(), limited=message), 429
     return render_template("errors/error.html", code=429, message=message), 429
 
 
 def _start_session(user) -> None:
-    """A fresh session for `user`: nothing set before login (or by an attacker) survives."""
+    """A fresh session for `user`: nothing set before login (or by an attacker) survives.
+
+    Opens its server-side row in the caller's transaction (the caller commits); a row this
+    browser still had open ends.
+    """
     lang = session.get("lang") if not user.locale else None
+    sessions.end_current(sessions.EndReason.REPLACED)
     session.clear()
-    login_user(user)
+    login_user(user, remember=False)
+    session[sessions.SESSION_KEY] = sessions.open_session(user)
     if lang:
         session["lang"] = lang
 
 
-def _end_session() -> None:
+def _end_session(reason: str = sessions.EndReason.LOGOUT) -> None:
+    """Log this browser out and end its server-side row (committed here, so that the row
+    ends even for callers that commit nothing)."""
+    if sessions.end_current(reason):
+        db.session.commit()
     lang = session.get("lang")
     logout_user()
     session.clear()
@@ -163,7 +172,7 @@ def resend_verification():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
-@_limits(_login_limit, _login_failed)
+@lockout.login_limits(_login_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -172,13 +181,22 @@ def login():
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data)
         if result.ok:
+            target = request.args.get("next")
+            if mfa_flow.needs_second_step(result.user):
+                # Not logged in yet: the code (or, for new staff, enrolment) comes first.
+                code_page = mfa_flow.begin(result.user, target)
+                db.session.commit()  # a rehashed password
+                return redirect(url_for(code_page))
             _start_session(result.user)
+            mfa_flow.mark_checked()
             services.record_login(result.user)
             db.session.commit()
-            target = request.args.get("next")
             return redirect(target if services.is_safe_next(target) else url_for("main.index"))
         # Only a wrong email or password counts towards the limit.
-        request.environ[LOGIN_FAILED] = result.refusal == Refusal.BAD_CREDENTIALS
+        if result.refusal == Refusal.BAD_CREDENTIALS:
+            request.environ[LOGIN_FAILED] = True
+            services.record_login_failure(form.email.data)
+            db.session.commit()
         refusal = result.refusal
     return render_template("auth/login.html", form=form, refusal=refusal)
 
@@ -231,8 +249,19 @@ def reset_password(token: str):
     return render_template("auth/reset_password.html", form=form)
 
 
+def _password_check_key() -> str:
+    return f"password-check:{current_user.id}"
+
+
 @bp.route("/akun", methods=["GET", "POST"])
 @login_required
+@limiter.limit(
+    lambda: current_app.config["PASSWORD_CHECK_LIMIT"],
+    key_func=_password_check_key,
+    scope="password-check",
+    methods=["POST"],
+    deduct_when=_login_failed,
+)
 def account():
     user = current_user._get_current_object()
     password_form = ChangePasswordForm(prefix="pw", user=user)
@@ -240,10 +269,14 @@ def account():
     if password_form.submit.data and password_form.validate_on_submit():
         if services.change_password(user, password_form.current_password.data, password_form.password.data):
             db.session.commit()
-            # Other sessions have ended; this one goes on under the new session version.
+            # Other sessions have ended; this one goes on in a new session row and version.
             _start_session(user)
+            db.session.commit()
             flash(_("Kata sandi berhasil diganti. Sesi di perangkat lain telah diakhiri."), "success")
             return redirect(url_for("auth.account"))
+        # A wrong current password counts towards PASSWORD_CHECK_LIMIT (guessing from a
+        # session left open).
+        request.environ[LOGIN_FAILED] = True
         password_form.current_password.errors.append(_("Kata sandi saat ini salah."))
     elif locale_form.submit.data and locale_form.validate_on_submit():
         services.set_locale(user, locale_form.locale.data)
@@ -251,4 +284,30 @@ def account():
         session["lang"] = locale_form.locale.data
         flash(_("Pilihan bahasa tersimpan."), "success")
         return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", password_form=password_form, locale_form=locale_form)
+    return render_template(
+        "auth/account.html",
+        password_form=password_form,
+        locale_form=locale_form,
+        login_sessions=sessions.active_sessions(user),
+        this_session=request.environ.get(sessions.CURRENT),
+        session_idle_minutes=int(sessions.idle_limit(user).total_seconds() // 60),
+        end_others_form=EndOtherSessionsForm(prefix="sesi"),
+    )
+
+
+@bp.app_template_filter("browser_label")
+def _browser_label(user_agent: str | None) -> str | None:
+    return sessions.browser_label(user_agent)
+
+
+@bp.route("/akun/sesi/akhiri-lainnya", methods=["POST"])
+@login_required
+def end_other_sessions():
+    form = EndOtherSessionsForm(prefix="sesi")
+    if form.validate_on_submit():
+        sessions.end_all(
+            current_user._get_current_object(), sessions.EndReason.ENDED_BY_USER, keep_current=True
+        )
+        db.session.commit()
+        flash(_("Sesi di perangkat lain telah diakhiri."), "success")
+    return redirect(url_for("auth.account"))

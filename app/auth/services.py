@@ -6,20 +6,23 @@ whether an email is registered (registration, resend, reset request) are the sam
 """
 
 import enum
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app
 from sqlalchemy import func, select
 
-from app.auth import tokens
+from app.auth import sessions, tokens
 from app.auth.models import Role, UnitType, User
 from app.auth.passwords import hash_password, needs_rehash, verify_password
 from app.core import audit
 from app.core.clock import now_utc
 from app.core.mail import queue_email
+from app.core.urls import public_url_for
 from app.extensions import db
 
 log = logging.getLogger("konsultasi.auth")
@@ -64,7 +67,7 @@ def is_safe_next(target: str | None) -> bool:
 
 
 def _send_verification(user: User) -> None:
-    link = url_for("auth.verify_email", token=tokens.email_token(user), _external=True)
+    link = public_url_for("auth.verify_email", token=tokens.email_token(user))
     queue_email(user.email, "auth/verify_email", user=user, link=link)
 
 
@@ -80,12 +83,15 @@ def register_pemda(
     """
     existing = find_user(email)
     if existing is not None:
+        # The same work as a new account (a password hash), so that the answer's timing does
+        # not tell a taken email from a free one.
+        hash_password(password)
         queue_email(
             existing.email,
             "auth/already_registered",
             user=existing,
-            login_link=url_for("auth.login", _external=True),
-            reset_link=url_for("auth.forgot_password", _external=True),
+            login_link=public_url_for("auth.login"),
+            reset_link=public_url_for("auth.forgot_password"),
         )
         log.info("registration attempt for an existing account %s", existing.id)
         return None
@@ -185,21 +191,43 @@ def record_logout(user: User) -> None:
     audit.record("auth.logout", user, actor=user)
 
 
+def record_login_failure(email: str) -> None:
+    """Audit a failed login. For an unknown email the typed text is not kept (people
+    sometimes type their password into the email field): only a keyed digest of it, so that
+    repeated attempts on one unknown name can be told apart from a spray over many."""
+    user = find_user(email)
+    if user is not None:
+        audit.record("auth.login_failed", user, after={"reason": Refusal.BAD_CREDENTIALS.value})
+        return
+    key = current_app.config["SECRET_KEY"].encode()
+    digest = hmac.new(key, normalize_email(email).encode(), hashlib.sha256).hexdigest()[:16]
+    audit.record(
+        "auth.login_failed", ("User", "?"), after={"reason": "unknown_email", "email_digest": digest}
+    )
+
+
 def request_password_reset(email: str) -> None:
     """Email a reset link when `email` belongs to an account that is not deactivated."""
     user = find_user(email)
     if user is None or user.deactivated_at is not None:
         log.info("password reset asked for an unknown or deactivated email")
         return
-    link = url_for("auth.reset_password", token=tokens.reset_token(user), _external=True)
+    link = public_url_for("auth.reset_password", token=tokens.reset_token(user))
     queue_email(user.email, "auth/reset_password", user=user, link=link)
 
 
 def _set_password(user: User, password: str, action: str, actor: User) -> None:
     before = user.session_version
     user.password_hash = hash_password(password)
-    # Every other session of this user ends: the login session id carries the version.
+    # Every session of this user ends: its server-side row, and the login session id carries
+    # the version (the route opens a new session for the person who changed it).
     user.session_version = before + 1
+    reason = (
+        sessions.EndReason.PASSWORD_RESET
+        if action == "auth.password_reset"
+        else sessions.EndReason.PASSWORD_CHANGED
+    )
+    sessions.end_all(user, reason, actor=actor)
     audit.record(
         action,
         user,

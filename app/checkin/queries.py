@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from app.checkin.models import Visit
 from app.compliance.models import Breach
+from app.core.access import visible_requests
 from app.core.clock import WIB
 from app.core.search import ESCAPE, contains
 from app.domain import desk_days
@@ -34,8 +35,9 @@ def day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def sessions_on(day: date, name: str | None = None) -> list[ConsultationRequest]:
-    """The day's face-to-face sessions by time, optionally of Pemda whose name contains `name`."""
+def sessions_on(day: date, name: str | None = None, viewer=None) -> list[ConsultationRequest]:
+    """The day's face-to-face sessions by time, optionally of Pemda whose name contains `name`,
+    and only those `viewer` may see (app.core.access.visible_requests) when given."""
     start, end = day_bounds(day)
     R = ConsultationRequest
     query = (
@@ -50,6 +52,8 @@ def sessions_on(day: date, name: str | None = None) -> list[ConsultationRequest]
         .options(selectinload(R.region))
         .order_by(R.scheduled_start, R.id)
     )
+    if viewer is not None:
+        query = query.where(visible_requests(viewer))
     if name:
         pattern = contains(name.strip())
         query = query.where(

@@ -21,9 +21,10 @@ from app.compliance import services as compliance
 from app.compliance.labels import template_helpers as breach_helpers
 from app.compliance.models import Breach
 from app.core import once
-from app.core.access import coordinator_required, roles_required
+from app.core.access import can_see, can_see_visit, coordinator_required, roles_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued, send_queued
+from app.core.security_events import record_export
 from app.domain.policy import Mode
 from app.domain.states import Action, IllegalTransition, allowed
 from app.extensions import db
@@ -59,8 +60,9 @@ def _forget_unsent(_exc):
 
 
 def _desk_session(request_id: int) -> ConsultationRequest:
+    """A face-to-face session the desk user may see (the front desk: one of its day), else 404."""
     req = db.session.get(ConsultationRequest, request_id)
-    if req is None or req.mode != Mode.FTF or req.scheduled_start is None:
+    if req is None or req.mode != Mode.FTF or req.scheduled_start is None or not can_see(current_user, req):
         abort(404)
     return req
 
@@ -71,15 +73,22 @@ def today():
     now = now_utc()
     q = (request.args.get("q") or "").strip()
     day = queries.wib_today(now)
+    other_day = False
     if q:
         found = queries.by_code(q)
-        if found is not None:
+        if found is not None and can_see(current_user, found, now):
             return redirect(url_for("checkin.visit", request_id=found.id))
-    sessions = queries.sessions_on(day, name=q or None)
-    next_day = None if q else queries.next_day_to_show(now, sessions)
+        # The front desk sees only its day; the code's date is public anyway (/verifikasi).
+        other_day = found is not None
+    sessions = queries.sessions_on(day, name=q or None, viewer=current_user)
+    # The next working day's visits are for coordinators only: the front desk sees its day.
+    next_day = (
+        None if q or current_user.role == Role.RECEPTIONIST else queries.next_day_to_show(now, sessions)
+    )
     return render_template(
         "checkin/today.html",
         q=q,
+        other_day=other_day,
         day=day,
         sessions=sessions,
         next_day=next_day,
@@ -205,8 +214,9 @@ def walk_in():
 
 
 def _get_visit(visit_id: int) -> Visit:
+    """A visit the desk user may see (the front desk: one that arrived on its day), else 404."""
     visit = db.session.get(Visit, visit_id)
-    if visit is None:
+    if visit is None or not can_see_visit(current_user, visit):
         abort(404)
     return visit
 
@@ -253,6 +263,7 @@ def breach_note(breach_id: int):
     breach = db.session.get(Breach, breach_id)
     if breach is None or breach.visit_id is None:
         abort(404)
+    visit = _get_visit(breach.visit_id)
     form = NoteForm()
     if form.validate():
         compliance.add_note(breach, form.note.data, current_user)
@@ -261,19 +272,24 @@ def breach_note(breach_id: int):
     else:
         for error in form.note.errors:
             flash(error, "error")
-    return redirect(_visit_page(_get_visit(breach.visit_id)) + f"#pelanggaran-{breach.id}")
+    return redirect(_visit_page(visit) + f"#pelanggaran-{breach.id}")
 
 
 @bp.route("/buku-tamu.csv")
 @desk_required
 def visitor_log():
     raw = request.args.get("date")
+    today = queries.wib_today(now_utc())
     try:
-        day = date.fromisoformat(raw) if raw else queries.wib_today(now_utc())
+        day = date.fromisoformat(raw) if raw else today
     except ValueError:
         abort(400)
+    if day != today and current_user.role == Role.RECEPTIONIST:
+        abort(404)  # the front desk keeps the log of its own day only
+    body = export.visitor_log_csv(day)
+    record_export("visitor_log_csv", ("VisitorLog", day.isoformat()), date=day.isoformat())
     return Response(
-        export.visitor_log_csv(day),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="buku-tamu-{day.isoformat()}.csv"'},
     )

@@ -1,8 +1,10 @@
 """Evidence files of breaches (a photo or a scan), stored as request letters are
 (app.requests.letters): outside static/, under generated names, checked before writing.
 
-The type is judged by content, never by name: a PDF has "%PDF-" within its first 1024
-bytes, a JPEG starts with FF D8 FF, a PNG with its 8-byte signature. Size is limited by
+The type is judged by content, never by name: a PDF starts with "%PDF-" and must pass
+app.core.pdfs (parses, has a page, not encrypted, no JavaScript, launch action or embedded
+file), a JPEG starts with FF D8 FF, a PNG with its 8-byte signature (Pillow is not a
+dependency; images are stored and served as downloads with nosniff, never shown inline). Size is limited by
 MAX_EVIDENCE_BYTES (default MAX_LETTER_BYTES). A file is stored as
 UPLOAD_DIR/evidence/<uuid4>.<ext>; the user's file name is kept (made safe) only to be shown.
 Files written in a transaction that never commits are removed again (finish/discard); the
@@ -15,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from app.core import pdfs
 from app.core.uploads import TransactionFiles, megabytes, read_within, sniff
 
 # content type -> extension
@@ -53,6 +56,9 @@ def check(upload) -> CheckedEvidence:
     content_type = sniff(content)
     if content_type is None:
         raise EvidenceRejected(_("Berkas bukti harus berupa PDF, JPEG, atau PNG."))
+    problem = pdfs.problem_of(content) if content_type == "application/pdf" else None
+    if problem is not None:
+        raise EvidenceRejected(pdfs.message(problem))
     return CheckedEvidence(content, content_type, display_name(upload.filename, content_type))
 
 

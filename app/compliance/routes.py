@@ -8,7 +8,7 @@ import os
 
 from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
@@ -19,15 +19,17 @@ from app.compliance.forms import LedgerFilterForm, RecordForm, RestoreForm, Void
 from app.compliance.labels import template_helpers
 from app.compliance.models import Breach
 from app.core import once
-from app.core.access import coordinator_required, owns, pemda_required
+from app.core.access import coordinator_required, owns, pemda_required, roles_required
 from app.core.clock import now_utc
 from app.core.db_setup import lock_row
 from app.core.mail import drop_queued, send_queued
+from app.core.security_events import record_export
 from app.domain.breaches import label as breach_label
 from app.extensions import db
 
-# Who may open any breach's evidence file besides the Pemda it is recorded against.
-EVIDENCE_STAFF = (Role.COORDINATOR, Role.ADMIN, Role.RECEPTIONIST)
+# Who may open any breach's evidence file besides the Pemda it is recorded against. Not the
+# front desk (its pages never show evidence files) nor a narasumber.
+EVIDENCE_STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
 @bp.app_context_processor
@@ -225,7 +227,7 @@ def mine():
 
 
 @bp.route("/pelanggaran/<int:breach_id>/bukti")
-@login_required
+@roles_required(Role.PEMDA, *EVIDENCE_STAFF)
 def evidence_file(breach_id: int):
     breach = db.session.get(Breach, breach_id)
     allowed = breach is not None and (
@@ -236,6 +238,7 @@ def evidence_file(breach_id: int):
     path = evidence.path_of(breach.evidence_stored_name)
     if not os.path.isfile(path):
         abort(404)
+    record_export("breach_evidence", breach)
     response = send_file(
         path,
         mimetype=breach.evidence_content_type or "application/octet-stream",

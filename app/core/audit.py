@@ -1,15 +1,19 @@
 """Append-only audit log: who changed what, from which state to which, and when.
 
 Every service that changes state calls record(); the row joins the caller's transaction, so
-the log and the change commit (or roll back) together.
+the log and the change commit (or roll back) together. Rows are hash-chained when flushed
+(app.core.audit_chain), and on PostgreSQL a trigger refuses UPDATE, DELETE and TRUNCATE of
+the table; the ORM guards below refuse them on every database.
 """
 
+import itertools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import DDL, JSON, BigInteger, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from app.core import audit_chain
 from app.core.clock import now_utc
 from app.core.types import UTCDateTime
 from app.extensions import db
@@ -28,8 +32,47 @@ class AuditLog(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     ip: Mapped[str | None] = mapped_column(String(64))
+    # The hash chain (app.core.audit_chain): position, the previous row's hash, this row's.
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
 
-    __table_args__ = (db.Index("ix_audit_log_object", "object_type", "object_id"),)
+    __table_args__ = (
+        db.Index("ix_audit_log_object", "object_type", "object_id"),
+        # The audit page's action filter, newest first.
+        db.Index("ix_audit_log_action_seq", "action", "seq"),
+    )
+
+
+# The same on PostgreSQL, below the ORM: raw SQL cannot change or remove rows either (the
+# table's owner can still disable the trigger; `flask audit verify` then shows the change).
+APPEND_ONLY_FUNCTION = DDL(
+    "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION USING MESSAGE = 'audit_log is append-only: ' || TG_OP || ' refused', "
+    "ERRCODE = 'insufficient_privilege'; END $$"
+)
+APPEND_ONLY_TRIGGER = DDL(
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log "
+    "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
+)
+event.listen(AuditLog.__table__, "after_create", APPEND_ONLY_FUNCTION.execute_if(dialect="postgresql"))
+event.listen(AuditLog.__table__, "after_create", APPEND_ONLY_TRIGGER.execute_if(dialect="postgresql"))
+
+_recorded = itertools.count()
+
+
+@event.listens_for(AuditLog, "init")
+def _number(target, args, kwargs):
+    # session.new is unordered: rows are chained in the order they were made.
+    target._order = next(_recorded)
+
+
+@event.listens_for(Session, "before_flush")
+def _chain_new_rows(session, flush_context, instances):
+    entries = [obj for obj in session.new if isinstance(obj, AuditLog)]
+    if entries:
+        entries.sort(key=lambda entry: getattr(entry, "_order", 0))
+        audit_chain.seal(session, entries)
 
 
 class AuditLogIsAppendOnly(Exception):

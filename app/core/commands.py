@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.core.audit_commands import audit_cli
     from app.history.commands import import_cli
     from app.invites.commands import invites_cli
     from app.outbox.commands import outbox_cli
@@ -12,6 +13,7 @@ def register(app: Flask) -> None:
     from app.scheduler.commands import scheduler_cli
     from app.seed import seed_demo_command
 
+    app.cli.add_command(audit_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(invites_cli)
     app.cli.add_command(outbox_cli)

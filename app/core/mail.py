@@ -32,10 +32,10 @@ def render_email(name: str, **context) -> tuple[str, str, str]:
     """(subject, text, html) of the email template pair `name`.
 
     Outside a request (a scheduler job) the templates are rendered in a request context for
-    SERVER_NAME_FOR_EMAIL, so that url_for(..., _external=True) gives public links.
+    PUBLIC_URL; their links come from public_url_for() (app.core.urls) either way.
     """
     if not has_request_context():
-        base_url = current_app.config.get("SERVER_NAME_FOR_EMAIL", "http://localhost")
+        base_url = current_app.config.get("PUBLIC_URL") or "http://localhost"
         with current_app.test_request_context("/", base_url=base_url):
             return _render(name, context)
     return _render(name, context)

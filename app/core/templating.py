@@ -110,8 +110,11 @@ def args_with(**changes) -> str:
 
 def init_app(app: Flask) -> None:
     from app.catalog.labels import room_label
+    from app.core.urls import public_url_for
 
     app.jinja_env.globals["args_with"] = args_with
+    # Absolute links (email, the printed letter): from PUBLIC_URL, never the request's Host.
+    app.jinja_env.globals["public_url_for"] = public_url_for
     app.jinja_env.filters.update(
         date_id=fmt_date,
         time_zone=fmt_time,

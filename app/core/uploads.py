@@ -17,10 +17,9 @@ from babel.numbers import format_decimal
 from flask import current_app
 from flask_babel import get_locale
 
+from app.core import pdfs
 from app.extensions import db
 
-PDF_MAGIC = b"%PDF-"
-HEADER_WINDOW = 1024  # the PDF specification allows the header anywhere in the first 1024 bytes
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -60,7 +59,8 @@ def read_within(upload, limit: int, too_big: Callable[[int, int], Exception]) ->
 
 
 def is_pdf(content: bytes) -> bool:
-    return PDF_MAGIC in content[:HEADER_WINDOW]
+    """Whether `content` starts as a PDF; app.core.pdfs.problem_of() then looks inside."""
+    return pdfs.has_header(content)
 
 
 def sniff(content: bytes) -> str | None:

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.history import messages, reader, services
+from app.history import messages, reader, services, uploads
 from app.history.plans import ImportPlan
 from app.requests.labels import mode_label
 
@@ -91,7 +91,7 @@ def _run(file: str, dry_run: bool, aliases: tuple[str, ...], keep_unresolved: bo
         content = fh.read()
     try:
         given = dict(services.parse_alias(a) for a in aliases)
-        rows = reader.read(content)
+        rows = uploads.rows_of(content)
         plan = services.plan(rows, given, keep_unresolved)
     except services.AliasRejected as error:
         click.echo(str(error), err=True)

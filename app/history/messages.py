@@ -6,8 +6,9 @@ only return codes; the words are here, as Flask-Babel msgids in Indonesian.
 
 from contextlib import AbstractContextManager, nullcontext
 
+from babel.numbers import format_decimal
 from flask import has_request_context
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -57,6 +58,11 @@ def speaking() -> AbstractContextManager:
     return nullcontext() if has_request_context() else force_locale("id")
 
 
+def _number(value: int) -> str:
+    """20000 as "20.000" in Indonesian (also in the command, where no request is)."""
+    return format_decimal(value, locale=str(get_locale() or "id"))
+
+
 def column_label(key: str) -> str:
     return str(COLUMN_LABELS.get(key, key))
 
@@ -91,7 +97,37 @@ def file_problem(error: ReadError) -> str:
             columns=", ".join(column_label(c) for c in error.missing),
         )
     if error.reason == FileReason.TOO_MANY_ROWS:
-        return _("Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.", max=MAX_ROWS)
+        return _(
+            "Berkas berisi lebih dari %(max)s baris; bagi menjadi beberapa berkas.",
+            max=_number(error.limit or MAX_ROWS),
+        )
+    if error.reason == FileReason.TOO_MANY_SHEET_ROWS:
+        return _(
+            "Lembar pertama berkas ini memuat lebih dari %(max)s baris (baris kosong ikut dihitung). "
+            "Hapus baris kosong di bawah data atau bagi menjadi beberapa berkas.",
+            max=_number(error.limit or MAX_ROWS),
+        )
+    if error.reason == FileReason.UNPACKS_TOO_LARGE:
+        return _(
+            "Berkas Excel ini terlalu besar setelah dibuka (lebih dari %(size)s MB bila dibuka, atau "
+            "isinya dimampatkan secara tidak wajar), sehingga tidak diproses. Simpan ulang lembar "
+            "riwayat saja sebagai XLSX atau CSV, lalu unggah kembali.",
+            size=_number((error.limit or 0) // (1024 * 1024)),
+        )
+    if error.reason == FileReason.TOO_MANY_CELLS:
+        return _(
+            "Lembar dalam berkas Excel ini memuat terlalu banyak sel (lebih dari %(max)s), sehingga "
+            "tidak diproses. Simpan ulang lembar riwayat saja, dengan kolom Jenis, Pengguna Layanan, "
+            "Tanggal dan Topik, sebagai XLSX atau CSV, lalu unggah kembali.",
+            max=_number(error.limit or 0),
+        )
+    if error.reason == FileReason.TOO_MANY_PARTS:
+        return _(
+            "Berkas Excel ini memuat terlalu banyak bagian (lebih dari %(max)s) untuk sebuah buku "
+            "kerja biasa, sehingga tidak diproses. Simpan ulang lembar riwayat saja sebagai XLSX "
+            "atau CSV, lalu unggah kembali.",
+            max=_number(error.limit or 0),
+        )
     if error.reason == FileReason.EMPTY:
         return _("Berkas kosong.")
     return _("Berkas tidak dapat dibaca sebagai CSV atau XLSX.")

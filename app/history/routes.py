@@ -7,7 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.core.access import coordinator_required
 from app.extensions import db
-from app.history import bp, reader, services, uploads
+from app.history import bp, services, uploads
 from app.history.forms import KEEP, DecisionForm, UploadForm, read_decisions, split_names
 from app.requests.labels import mode_label
 
@@ -33,7 +33,7 @@ def preview(sha256: str):
     stored = uploads.load(sha256)
     if stored is None:
         abort(404)
-    rows = reader.read(stored.content)  # checked at upload; the file on disk is verified
+    rows = uploads.rows_of(stored.content)  # checked at upload; the file on disk is verified
     names = services.plan(rows).unresolved  # every name that needs a decision, in file order
     form = DecisionForm()
     decisions = read_decisions(request.form if form.is_submitted() else {}, names)

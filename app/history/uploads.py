@@ -12,11 +12,11 @@ import os
 import re
 from dataclasses import dataclass
 
-from flask import session
+from flask import current_app, session
 from flask_babel import gettext as _
 
 from app.core.clock import now_utc
-from app.core.uploads import Folder, read_within
+from app.core.uploads import Folder, megabytes, read_within
 from app.history import messages, reader
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -53,14 +53,26 @@ def check(upload) -> tuple[bytes, str]:
     if reader.is_xlsx(content) != (extension == ".xlsx"):
         raise UploadRejected(_("Isi berkas tidak sesuai dengan jenisnya (CSV atau XLSX)."))
     try:
-        reader.read(content)
+        rows_of(content)
     except reader.ReadError as error:
         raise UploadRejected(messages.file_problem(error)) from None
     return content, filename[:255]
 
 
+def rows_of(content: bytes) -> list[reader.SheetRow]:
+    """reader.read() within this app's row limit (HISTORY_IMPORT_MAX_ROWS)."""
+    return reader.read(content, current_app.config["HISTORY_IMPORT_MAX_ROWS"])
+
+
 def _too_big(size: int, limit: int) -> UploadRejected:
-    return UploadRejected(_("Berkas terlalu besar. Ukuran maksimum 5 MB."))
+    return UploadRejected(
+        _(
+            "Berkas terlalu besar (%(size)s MB). Ukuran maksimum %(limit)s MB; simpan hanya lembar "
+            "riwayat, atau bagi menjadi beberapa berkas.",
+            size=megabytes(size),
+            limit=megabytes(limit),
+        )
+    )
 
 
 def store(content: bytes, filename: str) -> str:

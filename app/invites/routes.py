@@ -8,10 +8,11 @@
 
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.auth.models import Role
-from app.core.access import admin_required, can_see, roles_required
+from app.core.access import admin_required, can_see, request_reader_required, roles_required
+from app.core.urls import public_url_for
 from app.extensions import db
 from app.invites import bp, feeds, services
 from app.invites.models import FeedKind
@@ -31,12 +32,12 @@ def _invite_helpers():
 
 def feed_links(row) -> dict:
     """The feed's https URL and the webcal:// one that calendar apps open directly."""
-    url = url_for("invites.feed", token=row.token, _external=True)
+    url = public_url_for("invites.feed", token=row.token)
     return {"url": url, "webcal": "webcal://" + url.split("://", 1)[1]}
 
 
 @bp.route("/undangan/<int:request_id>.ics")
-@login_required
+@request_reader_required
 def download(request_id: int):
     req = db.session.get(ConsultationRequest, request_id)
     if req is None or not can_see(current_user, req) or not services.available(req):

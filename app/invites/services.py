@@ -8,7 +8,7 @@ an invite with SEQUENCE 0 in someone's calendar: its first change is announced a
 and a CANCEL after a REQUEST is announced one SEQUENCE higher.
 
 Every absolute link in a calendar file is built from one configured public address
-(SERVER_NAME_FOR_EMAIL, from PUBLIC_URL), never from the request's Host: the same file is
+(PUBLIC_URL, through app.core.urls), never from the request's Host: the same file is
 downloaded, subscribed to and emailed by the scheduler, and a forged Host must not reach it.
 
 Texts are Indonesian (Flask-Babel msgids): an invite built outside a request (the scheduler,
@@ -18,7 +18,6 @@ the export command) is in Indonesian, a download follows the user's language.
 import contextlib
 from dataclasses import dataclass, replace
 from datetime import datetime
-from urllib.parse import urlencode
 
 from flask import current_app, has_request_context
 from flask_babel import force_locale
@@ -26,6 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core.clock import now_utc
+from app.core.urls import public_url
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
@@ -217,13 +217,6 @@ def code_of(req: ConsultationRequest) -> str:
     """What people read out and type at /verifikasi: the booking code ("ABCDE-FGHJK"), or the
     reference for a session scheduled before booking codes existed."""
     return req.booking_code_display if req.booking_code else req.reference
-
-
-def public_url(path: str, **query: str) -> str:
-    """An absolute link to this application for a calendar file: the configured public
-    address (SERVER_NAME_FOR_EMAIL), never the Host of the request being served."""
-    base = (current_app.config.get("SERVER_NAME_FOR_EMAIL") or "").strip().rstrip("/")
-    return f"{base}{path}" + (f"?{urlencode(query)}" if query else "")
 
 
 def verify_url(req: ConsultationRequest) -> str:

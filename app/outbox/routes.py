@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app.core.access import admin_required
 from app.core.mail import deliver_after_commit, send_queued
+from app.core.security_events import record_export
 from app.extensions import db
 from app.outbox import attachments, services
 from app.outbox.forms import STATE_LABELS as _NAMES
@@ -72,6 +73,7 @@ def detail(message_id: int):
 @admin_required
 def attachment(message_id: int, index: int):
     item = attachments.download(services.get(message_id), index)
+    record_export("email_attachment", ("OutboxMessage", message_id), index=index, filename=item.filename)
     response = send_file(
         io.BytesIO(item.data),
         mimetype=item.content_type,

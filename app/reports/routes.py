@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from app.core.access import admin_required, coordinator_required
 from app.core.months import BAD_REQUEST, month_arg
+from app.core.security_events import record_export
 from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import bp, charts, exports, services
@@ -62,7 +63,9 @@ def export_csv(month: str):
     if given.error:
         return _bad_month(given.error)
     report = _report(given.month)
-    return _download(exports.to_csv(report), exports.CSV_TYPE, exports.filename(report, "csv"))
+    body = exports.to_csv(report)
+    record_export("monthly_report_csv", ("Report", given.month.isoformat()[:7]))
+    return _download(body, exports.CSV_TYPE, exports.filename(report, "csv"))
 
 
 @bp.route("/koordinator/laporan/<string:month>.xlsx")
@@ -72,7 +75,9 @@ def export_xlsx(month: str):
     if given.error:
         return _bad_month(given.error)
     report = _report(given.month)
-    return _download(exports.to_xlsx(report), exports.XLSX_TYPE, exports.filename(report, "xlsx"))
+    body = exports.to_xlsx(report)
+    record_export("monthly_report_xlsx", ("Report", given.month.isoformat()[:7]))
+    return _download(body, exports.XLSX_TYPE, exports.filename(report, "xlsx"))
 
 
 def _download(body, content_type: str, name: str) -> Response:

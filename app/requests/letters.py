@@ -1,8 +1,9 @@
 """Storage of request letters (PDF uploads), outside static/ and under generated names.
 
-An upload is checked before anything is written: it must be a PDF by content (the header
-"%PDF-" within the first 1024 bytes, as the PDF specification allows), never judged by its
-name, and no larger than MAX_LETTER_BYTES. It is stored as UPLOAD_DIR/letters/<uuid4>.pdf;
+An upload is checked before anything is written: it must be a PDF by content, never judged
+by its name (it starts with the header "%PDF-", parses, has a page, is not encrypted and holds
+no JavaScript, launch action or embedded file: app.core.pdfs), and no larger than
+MAX_LETTER_BYTES. It is stored as UPLOAD_DIR/letters/<uuid4>.pdf;
 the user's file name is kept (made safe) only to be shown and offered on download.
 
 Files written during a database transaction are remembered in the session: finish() commits
@@ -18,6 +19,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
+from app.core import pdfs
 from app.core.uploads import TransactionFiles, is_pdf, megabytes, read_within
 
 FILES = TransactionFiles("letters", ("pdf",), "stored letter name")
@@ -57,6 +59,9 @@ def check_upload(upload) -> CheckedUpload:
                 "surat sebagai PDF lalu unggah kembali."
             )
         )
+    problem = pdfs.problem_of(content)
+    if problem is not None:
+        raise LetterRejected(pdfs.message(problem))
     return CheckedUpload(content=content, display_name=display_name(upload.filename))
 
 

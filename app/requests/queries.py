@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.catalog.models import Topic
-from app.core.access import can_see, owns
+from app.core.access import can_see, owns, visible_requests
 from app.core.audit import AuditLog
 from app.core.clock import now_utc
 from app.domain.policy import WIB, PolicyValues, one_year_before
@@ -23,17 +23,14 @@ def requests_of(user: User) -> list[ConsultationRequest]:
     return list(
         db.session.scalars(
             select(ConsultationRequest)
-            .where(
-                ConsultationRequest.region_id == user.region_id,
-                ConsultationRequest.unit_type == user.unit_type,
-            )
+            .where(visible_requests(user))
             .order_by(ConsultationRequest.submitted_at.desc(), ConsultationRequest.id.desc())
         )
     )
 
 
 def get_visible(user: User, request_id: int) -> ConsultationRequest:
-    """The request if `user` may see it (its own Pemda or DJPK staff), else 404."""
+    """The request if `user` may see it (app.core.access.can_see), else 404."""
     req = db.session.get(ConsultationRequest, request_id)
     if req is None or not can_see(user, req):
         abort(404)

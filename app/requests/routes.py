@@ -4,10 +4,11 @@ import os
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from app.core.access import pemda_required
+from app.core.access import pemda_required, request_reader_required
 from app.core.clock import now_utc
+from app.core.security_events import record_export
 from app.domain.states import Action, IllegalTransition, allowed
 from app.requests import bp, letters, queries, services, withdrawal
 from app.requests.forms import RequestForm, WithdrawForm
@@ -78,7 +79,7 @@ def new():
 
 
 @bp.route("/<int:request_id>")
-@login_required
+@request_reader_required
 def detail(request_id: int):
     req = queries.get_visible(current_user, request_id)
     entries = queries.history(req)
@@ -150,7 +151,7 @@ def withdraw(request_id: int):
 
 
 @bp.route("/<int:request_id>/surat")
-@login_required
+@request_reader_required
 def letter(request_id: int):
     req = queries.get_visible(current_user, request_id)
     if req.letter is None:
@@ -158,6 +159,7 @@ def letter(request_id: int):
     path = letters.path_of(req.letter.stored_name)
     if not os.path.isfile(path):
         abort(404)
+    record_export("request_letter", req.letter, request_id=req.id)
     response = send_file(
         path,
         mimetype="application/pdf",

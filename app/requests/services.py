@@ -16,13 +16,12 @@ from app.auth.models import Role, User
 from app.core import audit, once
 from app.core.access import owns
 from app.core.clock import now_utc
-from app.core.db_setup import lock_for_write
 from app.core.mail import drop_queued, queue_email, send_queued
 from app.domain.policy import Mode, PolicyValues, RequestDraft, Violation, Window, check_request
 from app.domain.states import Action, IllegalTransition, RequestState, transition
 from app.extensions import db
 from app.policy.services import policy_in_force, values_of, work_calendar
-from app.requests import letters
+from app.requests import letters, limits
 from app.requests.forms import RequestForm
 from app.requests.labels import mode_label, state_label
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow, RequestLetter
@@ -53,17 +52,21 @@ class AlreadySubmitted(Exception):
 def submit_request(user: User, form: RequestForm, now: datetime | None = None) -> ConsultationRequest:
     """A new request from `user`'s Pemda, checked against the policy in force now.
 
-    Raises AlreadySubmitted when the form's token made a request before: looked up first (on
-    SQLite under the write lock, so a second post waits for the first), and refused by the
-    unique column when two posts race on PostgreSQL.
+    Raises AlreadySubmitted when the form's token made a request before: looked up first,
+    under the Pemda's lock (limits.lock_pemda, so a second post waits for the first), and
+    refused by the unique column should two posts still race. Raises RequestRefused when the
+    Pemda has submitted its REQUESTS_PER_PEMDA_PER_DAY requests today (WIB).
     """
     if user.role != Role.PEMDA:
         abort(403)
     now = now or now_utc()
     token = form.token.data if once.TOKEN.match(form.token.data or "") else None
+    limits.lock_pemda(user)
     if token:
-        lock_for_write(db.session)
         _refuse_resubmission(user, form, token)
+    too_many = limits.over_daily_limit(user, now)
+    if too_many:
+        raise RequestRefused([too_many])
     version, values = policy_in_force(now)
     checked = _check(form, user.timezone, values, now, letter_on_file=None)
     req = ConsultationRequest(

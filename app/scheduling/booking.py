@@ -135,11 +135,14 @@ def lock_room(room_id: int) -> Room:
     return room
 
 
-def check_times(start: datetime, end: datetime) -> None:
+def check_times(start: datetime, end: datetime, now: datetime | None = None) -> None:
+    """A session is booked (or moved) from now on: a start already past is refused."""
     if start is None or end is None or start.tzinfo is None or end.tzinfo is None:
         raise SchedulingConflict(_("Waktu mulai dan selesai wajib diisi."), "start")
     if end <= start:
         raise SchedulingConflict(_("Waktu selesai harus setelah waktu mulai."), "end")
+    if start <= (now or now_utc()):
+        raise SchedulingConflict(_("Waktu mulai sudah lewat; pilih waktu yang akan datang."), "start")
 
 
 def unique_ids(ids: Iterable[int]) -> list[int]:

@@ -17,3 +17,19 @@
     focusErrors();
   }
 })();
+
+// Behaviour that used to sit in on*="" attributes, which the Content-Security-Policy
+// (app/core/headers.py) does not run: a print button, a feed address selected on click.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var target = event.target instanceof Element ? event.target : null;
+    if (!target) return;
+    if (target.closest("[data-print]")) {
+      window.print();
+      return;
+    }
+    var field = target.closest("[data-select-on-click]");
+    if (field && typeof field.select === "function") field.select();
+  });
+})();

@@ -147,4 +147,5 @@ def test_the_email_text_keeps_its_line_breaks(app, client, admin):
     login_as(client, admin)
     page = text_of(client.get(f"/admin/email/{message.id}"))
     pre = re.search(r'<pre[^>]*id="outbox-text"', page).group(0)
-    assert "white-space: pre-wrap" in pre and "text-wrap" not in pre
+    # .pre-wrap (static/css/app.css): white-space: pre-wrap, without an inline style.
+    assert re.search(r'class="[^"]*\bpre-wrap\b', pre) and "text-wrap" not in pre

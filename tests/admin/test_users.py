@@ -49,9 +49,9 @@ def test_admin_creates_an_active_staff_account(app, client, logged_in):
     assert entry.actor_id == admin.id and entry.after["role"] == "coordinator"
     assert "meja-kayu-hijau-42" not in str(entry.after)
     other = app.test_client()
-    assert (
-        other.post("/masuk", data={"email": user.email, "password": "meja-kayu-hijau-42"}).status_code == 302
-    )
+    response = other.post("/masuk", data={"email": user.email, "password": "meja-kayu-hijau-42"})
+    # New staff set up their second factor at the first login.
+    assert response.status_code == 302 and response.headers["Location"] == "/masuk/daftarkan-kode"
 
 
 def test_generated_password_is_shown_once_and_works(app, client, logged_in):
@@ -132,9 +132,8 @@ def test_deactivation_ends_sessions_and_reactivation_restores(app, client, logge
     target = factories.user("coordinator")
     db.session.commit()
     victim = app.test_client()
-    assert (
-        victim.post("/masuk", data={"email": target.email, "password": factories.PASSWORD}).status_code == 302
-    )
+    response = victim.post("/masuk", data={"email": target.email, "password": factories.PASSWORD})
+    assert factories.pass_code_step(victim, response, target.email).status_code == 302
     assert victim.get("/admin/pendaftaran").status_code == 200
     logged_in("admin")
     client.post(f"/admin/pengguna/{target.id}", data={"action": "deactivate"})

@@ -1,6 +1,7 @@
 """The printable "Konfirmasi Jadwal Konsultasi": who may open it and what it shows."""
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -8,9 +9,27 @@ from app.attendance.qr import qr_svg
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
+from app.scheduling.models import AssignmentStatus, NarasumberAssignment
 from tests import factories
 from tests.attendance.helpers import confirm_data, letter_url, scheduled, url
 from tests.requests.helpers import login_as, text_of
+from tests.scheduling.factories import narasumber
+
+
+def assign(req, person) -> None:
+    """`person` is assigned to `req`'s session (a row written directly)."""
+    db.session.add(
+        NarasumberAssignment(
+            request_id=req.id,
+            narasumber_id=person.id,
+            start=req.scheduled_start,
+            end=req.scheduled_end,
+            active=True,
+            status=AssignmentStatus.ACCEPTED,
+            assigned_at=req.scheduled_start - timedelta(days=7),
+        )
+    )
+
 
 FEE = "DJPK tidak pernah memungut biaya apa pun untuk layanan konsultasi."
 
@@ -66,10 +85,26 @@ def test_a_video_conference_letter_shows_the_meeting_link(client, pemda):
     assert "https://teams.example.org/rapat-uji" in html and "Video conference" in html
 
 
-@pytest.mark.parametrize("role", ["coordinator", "admin", "receptionist", "narasumber"])
-def test_djpk_staff_may_open_the_letter(client, staff, req, role):
+@pytest.mark.parametrize("role", ["coordinator", "admin"])
+def test_coordinators_may_open_the_letter(client, staff, req, role):
     login_as(client, staff[role])
     assert client.get(letter_url(req)).status_code == 200
+
+
+def test_a_narasumber_opens_the_letter_of_their_session_only(client, req):
+    ani = narasumber("Ani Rahmawati")
+    db.session.commit()
+    login_as(client, ani.user)
+    assert client.get(letter_url(req)).status_code == 404  # not theirs: not even its existence
+    assign(req, ani)
+    db.session.commit()
+    assert client.get(letter_url(req)).status_code == 200
+
+
+def test_the_front_desk_never_opens_the_letter(client, staff, req):
+    """The desk checks a delegation in from its booking code; the letter is the Pemda's."""
+    login_as(client, staff["receptionist"])
+    assert client.get(letter_url(req)).status_code == 403
 
 
 @pytest.mark.parametrize("state", [RequestState.CANCELLED, RequestState.SUBMITTED, RequestState.REJECTED])

@@ -59,7 +59,11 @@ def test_new_password_follows_the_rules(client, auth):
 def test_change_password_keeps_this_session_and_ends_the_others(app, client, auth):
     user = _login(auth)
     elsewhere = app.test_client()
-    elsewhere.post("/masuk", data={"email": user.email, "password": factories.PASSWORD})
+    factories.pass_code_step(
+        elsewhere,
+        elsewhere.post("/masuk", data={"email": user.email, "password": factories.PASSWORD}),
+        user.email,
+    )
     assert elsewhere.get("/akun").status_code == 200
 
     response = _change(client, factories.PASSWORD, NEW)

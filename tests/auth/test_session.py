@@ -101,6 +101,9 @@ def test_csrf_is_enforced_on_logout_and_registration_when_enabled(client, auth, 
     db.session.commit()
     token = _token(client.get("/masuk").get_data(as_text=True))
     client.post("/masuk", data={"email": user.email, "password": factories.PASSWORD, "csrf_token": token})
+    token = _token(client.get("/masuk/kode").get_data(as_text=True))
+    assert client.post("/masuk/kode", data={"code": factories.totp_code()}).status_code == 400
+    client.post("/masuk/kode", data={"code": factories.totp_code(), "csrf_token": token})
     assert client.post("/keluar").status_code == 400
     assert client.get("/akun").status_code == 200  # still logged in
     token = _token(client.get("/akun").get_data(as_text=True))

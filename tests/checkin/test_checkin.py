@@ -175,10 +175,15 @@ def test_nobody_ticked_or_no_head_answer_is_refused(client, auth, receptionist, 
     assert db.session.scalars(select(Visit)).first() is None
 
 
-def test_a_session_of_another_day_cannot_be_checked_in(client, auth, receptionist, pemda):
+def test_a_session_of_another_day_cannot_be_checked_in(client, auth, receptionist, coordinator, pemda):
+    """The front desk does not even see it (404); a coordinator reads it, without the form."""
     req = helpers.session(pemda, start=helpers.START + timedelta(days=1))
     db.session.commit()
     auth.login(receptionist)
+    assert client.get(f"/resepsionis/kunjungan/{req.id}").status_code == 404
+    assert _post(client, req, checkin_data(range(5))).status_code == 404
+    auth.logout()
+    auth.login(coordinator)
     page = client.get(f"/resepsionis/kunjungan/{req.id}").get_data(as_text=True)
     assert "tidak dijadwalkan hari ini" in page and "checkin-form" not in page
     _post(client, req, checkin_data(range(5)))

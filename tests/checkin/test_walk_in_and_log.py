@@ -111,7 +111,7 @@ def test_a_note_on_a_breach_without_visit_is_404(client, auth, receptionist, pem
     assert client.post(f"/resepsionis/pelanggaran/{breach.id}/catatan", data={"note": "x"}).status_code == 404
 
 
-def test_visitor_log_csv_lists_present_guests_of_the_day(client, auth, receptionist, pemda):
+def test_visitor_log_csv_lists_present_guests_of_the_day(client, auth, receptionist, coordinator, pemda):
     req = helpers.session(pemda)
     db.session.commit()
     auth.login(receptionist)
@@ -126,9 +126,13 @@ def test_visitor_log_csv_lists_present_guests_of_the_day(client, auth, reception
     assert names == ["Tamu Jayapura", "Tamu Terkonfirmasi 1", "Tamu Terkonfirmasi 2", "Tamu Baru"]
     assert rows[2][4] == req.booking_code_display and rows[2][1] == "09:10"
     assert rows[1][6] == "Ya" and rows[4][9] == "Tidak"  # walk-in; Tamu Baru not on the list
+    assert client.get("/resepsionis/buku-tamu.csv", query_string={"date": "kemarin"}).status_code == 400
+    # The front desk keeps the log of its own day only; a coordinator reads any day's.
+    assert client.get("/resepsionis/buku-tamu.csv", query_string={"date": "2026-12-09"}).status_code == 404
+    auth.logout()
+    auth.login(coordinator)
     other_day = client.get("/resepsionis/buku-tamu.csv", query_string={"date": "2026-12-09"})
     assert len(list(csv.reader(io.StringIO(other_day.get_data(as_text=True))))) == 1
-    assert client.get("/resepsionis/buku-tamu.csv", query_string={"date": "kemarin"}).status_code == 400
 
 
 def test_the_same_walk_in_form_sent_twice_records_one_visit(client, auth, receptionist):

@@ -43,14 +43,24 @@ def test_the_pemda_downloads_its_own_evidence(client, pemda):
     response.close()
 
 
-@pytest.mark.parametrize("who", ["dprd", "other", "narasumber"])
+@pytest.mark.parametrize("who", ["dprd", "other"])
 def test_evidence_of_another_pemda_is_not_found(client, pemda, dprd, other, who):
     b = _with_file(pemda)
-    users = {"dprd": dprd, "other": other, "narasumber": factories.user(Role.NARASUMBER)}
+    users = {"dprd": dprd, "other": other}
     evidence.finish()
     login_as(client, users[who])
     assert client.get(f"/pelanggaran/{b.id}/bukti").status_code == 404
     assert client.get(f"/pelanggaran/{b.id + 100}/bukti").status_code == 404
+
+
+@pytest.mark.parametrize("role", [Role.NARASUMBER, Role.RECEPTIONIST])
+def test_evidence_files_are_not_for_a_narasumber_nor_the_front_desk(client, pemda, role):
+    b = _with_file(pemda)
+    user = factories.user(role)
+    evidence.finish()
+    login_as(client, user)
+    with client.get(f"/pelanggaran/{b.id}/bukti") as response:
+        assert response.status_code == 403
 
 
 def test_the_dprd_does_not_see_the_executives_breaches(client, pemda, dprd):

@@ -36,9 +36,14 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    # Links in email (which a journey opens) come from PUBLIC_URL: this server's address.
+    public_url = app.config["PUBLIC_URL"]
+    app.config["PUBLIC_URL"] = url
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield url
     finally:
+        app.config["PUBLIC_URL"] = public_url
         server.shutdown()
         thread.join(timeout=10)
         server.server_close()
@@ -97,6 +102,14 @@ def browser_page(request, app, chromium, nu_checker, page_audit):
     page.set_default_timeout(15_000)
     audit = PageAudit(page, nu_checker, on_forms=lambda url, forms: COVERAGE.saw(app, url, forms))
     audit.install()
+
+    # Chromium reports what the Content-Security-Policy blocked (an inline script or style, an
+    # on*="" handler) in the console only: each report is a finding.
+    def csp_report(message) -> None:
+        if "Content Security Policy" in message.text:
+            audit.findings.append(f"CSP at {page.url}: {message.text}")
+
+    page.on("console", csp_report)
     page_audit["audit"] = audit
     try:
         yield Audited(page, audit)

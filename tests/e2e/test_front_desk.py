@@ -3,9 +3,10 @@
 The receptionist looks for today's visit by the Pemda's name and by its booking code typed
 loosely, tries the QR scanner on a machine without a camera, checks a delegation in (a first
 attempt fails and keeps what was ticked and typed), notes a breach, checks the delegation out,
-sees the next working day's visits, records a walk-in (failing once), notes its breach and checks
-it out from the visit record, and downloads the visitor log. A coordinator then records the
-video conference nobody joined as a no-show once it has ended.
+is told that tomorrow's booking code is not for today (the desk sees its own day only),
+records a walk-in (failing once), notes its breach and checks it out from the visit record,
+and downloads the visitor log. A coordinator then records the video conference nobody joined
+as a no-show once it has ended.
 """
 
 import csv
@@ -164,14 +165,13 @@ def _note_and_check_out(page, req, visit) -> None:
 def _walk_in(page, base, tomorrow) -> Visit:
     page.goto(f"{base}/resepsionis/")
     assert "Kab. Brebes" in page.inner_text("#today-sessions")
-    assert "Kota Balikpapan" in page.inner_text("#next-sessions")  # nobody else today
-    # Tomorrow's visit can be read, not checked in today.
-    page.click("#next-sessions a")
-    page.wait_for_url(re.compile(rf".*/resepsionis/kunjungan/{tomorrow.id}$"))
-    assert "Pemda belum mengonfirmasi" not in page.inner_text("main")
-    assert page.locator("#checkin-form").count() == 0
-    shot(page, "front-desk-next-day-visit-phone")
-    page.go_back()
+    # The front desk sees its own day only: not tomorrow's visit, not even by its code.
+    assert page.locator("#next-sessions").count() == 0
+    assert f"/resepsionis/kunjungan/{tomorrow.id}" not in page.content()
+    page.fill("#q", tomorrow.booking_code_display)
+    submit(page, "#desk-search button[type=submit]", url=r".*/resepsionis/\?q=.*$")
+    assert "Kode booking ini bukan untuk kunjungan tatap muka hari ini." in page.inner_text("#other-day")
+    shot(page, "front-desk-other-day-code-phone")
     page.click("text=Kunjungan tanpa jadwal")
     page.wait_for_url(re.compile(r".*/resepsionis/tanpa-jadwal$"))
     page.select_option("#region_id", label="Kota Jayapura")

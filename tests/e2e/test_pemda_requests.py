@@ -26,6 +26,7 @@ from app.requests.models import ConsultationRequest
 from tests import factories
 from tests.compliance.helpers import breach
 from tests.e2e.helpers import fresh, login, shot, submit, summary_has_focus
+from tests.files import PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -33,7 +34,6 @@ NOW = datetime(2026, 11, 3, 10, 0, tzinfo=WIB)  # Tuesday, 12:00 WIT in Jayapura
 EARLIER = datetime(2026, 10, 13, 9, 0, tzinfo=WIB)  # a video conference nobody joined
 DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _requests() -> list[ConsultationRequest]:

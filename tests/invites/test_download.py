@@ -1,5 +1,6 @@
-"""GET /undangan/<id>.ics: the owner Pemda and DJPK staff download the invite; nobody else
-learns that the session exists (404). Session pages link to it. The file is read by vobject
+"""GET /undangan/<id>.ics: the owner Pemda, coordinators, administrators and the narasumber of
+the session download the invite; nobody else learns that the session exists (404); the front
+desk never uses the page (403). Session pages link to it. The file is read by vobject
 and by ical.js (Thunderbird's parser)."""
 
 from datetime import UTC, datetime
@@ -53,15 +54,28 @@ def test_owner_downloads_the_invite_as_an_attachment(client, session):
     )
 
 
-@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN, Role.RECEPTIONIST])
-def test_djpk_staff_download(client, session, role):
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
+def test_coordinators_download(client, session, role):
     login_as(client, factories.user(role))
     assert client.get(_url(session["req"])).status_code == 200
+
+
+def test_the_front_desk_never_downloads_an_invite(client, session):
+    """It is an attendee of every face-to-face invite by email; the web page is not its own."""
+    login_as(client, factories.user(Role.RECEPTIONIST))
+    assert client.get(_url(session["req"])).status_code == 403
 
 
 def test_assigned_narasumber_downloads(client, session):
     login_as(client, session["ani"].user)
     assert client.get(_url(session["req"])).status_code == 200
+
+
+def test_another_narasumber_gets_404(client, session):
+    budi = narasumber("Budi Santoso")
+    db.session.commit()
+    login_as(client, budi.user)
+    assert client.get(_url(session["req"])).status_code == 404
 
 
 @pytest.mark.parametrize(

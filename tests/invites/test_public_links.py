@@ -1,5 +1,5 @@
 """Every link to the application in a calendar file (the verification link in DESCRIPTION)
-comes from the configured public address (SERVER_NAME_FOR_EMAIL, from PUBLIC_URL): inside a
+comes from the configured public address (PUBLIC_URL, app.core.urls): inside a
 request whatever its Host header says (download, feed), and outside one (the export command,
 an email the scheduler queues). A forged Host never reaches a calendar."""
 
@@ -26,7 +26,7 @@ LINK = re.compile(r"https?://[^\s,;\\]+")
 
 @pytest.fixture
 def session(app, frozen, monkeypatch):
-    monkeypatch.setitem(app.config, "SERVER_NAME_FOR_EMAIL", PUBLIC + "/")  # a trailing slash too
+    monkeypatch.setitem(app.config, "PUBLIC_URL", PUBLIC + "/")  # a trailing slash too
     owner = factories.pemda_user(factories.BREBES)
     boss = coordinator()
     ani = narasumber("Ani Rahmawati")
@@ -50,14 +50,17 @@ def _only_public_links(content: bytes, req) -> None:
 
 def _login_at(client, user, host: str) -> None:
     """Log in with the session cookie of `host` (the test client sends cookies per host)."""
-    from flask_login.utils import _create_identifier
+    from app.auth import sessions
 
     with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+        identifier = sessions.session_identifier()
+        token = sessions.open_session(user)  # the server-side session row of a login
+    db.session.commit()
     with client.session_transaction(base_url=f"http://{host}") as s:
         s["_user_id"] = user.get_id()
         s["_fresh"] = True
         s["_id"] = identifier
+        s[sessions.SESSION_KEY] = token
 
 
 def test_download_with_a_forged_host_links_to_the_public_address(client, session):

@@ -50,7 +50,7 @@ def _invite(req):
 
 
 def test_scheduled_ftf_session_invites_pemda_narasumber_and_front_desk(app, people):
-    public = app.config["SERVER_NAME_FOR_EMAIL"].rstrip("/")
+    public = app.config["PUBLIC_URL"].rstrip("/")
     req = _ftf(app, people)
     invite = _invite(req)
     assert invite.method == "REQUEST" and invite.filename == f"{req.reference}.ics"

@@ -55,7 +55,15 @@ def test_development_sets_up_the_konsultasi_loggers_once(tmp_path, konsultasi_lo
 def test_production_logs_through_the_root_logger(tmp_path, konsultasi_logger, monkeypatch):
     calls = []
     monkeypatch.setattr(logging, "basicConfig", lambda **kwargs: calls.append(kwargs))
-    create_app("production", SQLALCHEMY_DATABASE_URI="sqlite://", UPLOAD_DIR=str(tmp_path))
+    create_app(
+        "production",
+        UPLOAD_DIR=str(tmp_path),
+        # What production refuses to start without (app.core.startup); nothing is contacted.
+        SECRET_KEY="k" * 40,
+        PUBLIC_URL="https://konsultasi.djpk.kemenkeu.go.id",
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://konsultasi@127.0.0.1:9/konsultasi",
+        REDIS_URL="redis://127.0.0.1:9/0",
+    )
     assert calls and calls[0]["level"] == logging.INFO
     assert not [h for h in konsultasi_logger.handlers if isinstance(h, logs._DevelopmentHandler)]
 

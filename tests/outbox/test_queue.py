@@ -102,8 +102,8 @@ def test_attachments_are_stored_base64_with_their_content_type(app, production_d
 
 
 def test_outside_a_request_links_use_the_public_address(app, production_delivery, monkeypatch):
-    # A scheduler job has no request: url_for(..., _external=True) gives PUBLIC_URL's links.
-    monkeypatch.setitem(app.config, "SERVER_NAME_FOR_EMAIL", "https://konsultasi.djpk.kemenkeu.go.id")
+    # A scheduler job has no request: public_url_for() gives PUBLIC_URL's links.
+    monkeypatch.setitem(app.config, "PUBLIC_URL", "https://konsultasi.djpk.kemenkeu.go.id")
     operator = factories.pemda_user()
     req = factories.consultation(operator)
     db.session.commit()

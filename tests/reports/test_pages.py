@@ -41,7 +41,11 @@ def test_exports_and_print(app, april, client, auth, coordinator):
     xlsx = client.get(PAGES[2])
     assert xlsx.data[:2] == b"PK"
     page = client.get(PAGES[3]).get_data(as_text=True)
-    assert "@media print" in page and "Laporan Layanan Konsultasi DJPK" in page
+    assert "Laporan Layanan Konsultasi DJPK" in page
+    # The print rules are in a stylesheet: the Content-Security-Policy allows no inline style.
+    assert 'href="/static/css/report.css"' in page
+    with client.get("/static/css/report.css") as css:
+        assert "@media print" in css.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("role", [Role.PEMDA, Role.NARASUMBER, Role.RECEPTIONIST])

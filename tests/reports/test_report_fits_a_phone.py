@@ -10,6 +10,8 @@ def test_number_headings_may_wrap(app, april, client, auth, coordinator):
     auth.login(coordinator)
     for url in (PAGES[0], PAGES[3]):
         page = client.get(url).get_data(as_text=True)
-        rules = re.findall(r"([^{}]*)\{([^}]*white-space:\s*nowrap[^}]*)\}", page)
+        assert 'href="/static/css/report.css"' in page  # the page's rules (no inline style)
+        with client.get("/static/css/report.css") as css:
+            rules = re.findall(r"([^{}]*)\{([^}]*white-space:\s*nowrap[^}]*)\}", css.get_data(as_text=True))
         assert rules, "the figures keep their nowrap rule"
         assert all("th.num" not in selector for selector, _body in rules), rules

@@ -4,27 +4,37 @@ import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from tests.files import PDF  # noqa: F401  (a valid one-page PDF; re-exported)
+
 WIB = ZoneInfo("Asia/Jakarta")
 # A Tuesday. VC (2 working days) may then ask for Thursday 3 December on; FTF (5 working
 # days) for Tuesday 8 December on. 24-25 December 2026 are joint leave and Christmas.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)
-PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
 def login_as(client, user) -> None:
     """Log `user` in by writing the Flask-Login session (independent of the login page).
 
-    Session protection is "strong", so the session also carries the identifier Flask-Login
-    derives from the client's address and user agent.
+    Session protection is "strong", so the session also carries the identifier derived from
+    the client's address and user agent, and the id of a server-side session row.
     """
-    from flask_login.utils import _create_identifier
+    from app.auth import sessions
+    from app.auth.mfa_flow import FRESH
+    from app.core.clock import now_utc
+    from app.extensions import db
 
     with client.application.test_request_context(environ_base=client.environ_base):
-        identifier = _create_identifier()
+        identifier = sessions.session_identifier()
+        # The server-side session row a login opens (app/auth/sessions.py).
+        token = sessions.open_session(user)
+    db.session.commit()
     with client.session_transaction() as s:
         s["_user_id"] = user.get_id()
         s["_fresh"] = True
         s["_id"] = identifier
+        s[sessions.SESSION_KEY] = token
+        # As after the login form: password and code checked now (app.auth.mfa_flow).
+        s[FRESH] = int(now_utc().timestamp())
 
 
 def form_data(

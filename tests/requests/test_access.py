@@ -66,8 +66,8 @@ def test_dashboard_lists_only_the_own_pemda(client, owned, pemda, other_pemda, d
     assert client.get(f"/permohonan/{owned.id}").status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN, Role.RECEPTIONIST, Role.NARASUMBER])
-def test_staff_can_view_and_download(client, owned, role):
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
+def test_coordinators_can_view_and_download(client, owned, role):
     staff = factories.user(role)
     db.session.commit()
     login_as(client, staff)
@@ -76,6 +76,18 @@ def test_staff_can_view_and_download(client, owned, role):
     assert "Tarik permohonan" not in page and "Ubah permohonan" not in page
     with client.get(f"/permohonan/{owned.id}/surat") as download:
         assert download.status_code == 200
+
+
+def test_a_narasumber_not_assigned_gets_404_and_the_front_desk_403(client, owned):
+    """A narasumber sees the requests they are or were assigned to only; the front desk sees
+    the sessions of its day on the desk pages only (tests/test_request_visibility.py)."""
+    for role, status in ((Role.NARASUMBER, 404), (Role.RECEPTIONIST, 403)):
+        user = factories.user(role)
+        db.session.commit()
+        login_as(client, user)
+        for path in (f"/permohonan/{owned.id}", f"/permohonan/{owned.id}/surat"):
+            with client.get(path) as response:
+                assert response.status_code == status, (role, path)
 
 
 def test_staff_cannot_change_a_request(client, owned, coordinator, topics):

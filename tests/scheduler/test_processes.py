@@ -52,10 +52,13 @@ class Scheduler:
     @staticmethod
     def environment(app, smtp: SmtpServer, tmp_path: Path) -> dict:
         env = dict(os.environ)
+        database = app.config["SQLALCHEMY_DATABASE_URI"]
         env.update(
-            APP_ENV="production",
-            SECRET_KEY="scheduler-test",
-            DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
+            # Production refuses SQLite (app.core.startup): the SQLite pass runs development.
+            APP_ENV="production" if database.startswith("postgresql") else "development",
+            SECRET_KEY="scheduler-test-" + "k" * 32,
+            PUBLIC_URL="https://konsultasi.djpk.kemenkeu.go.id",
+            DATABASE_URL=database,
             INSTANCE_DIR=str(tmp_path / "instance"),
             UPLOAD_DIR=str(tmp_path / "uploads"),
             MAIL_SERVER="127.0.0.1",
