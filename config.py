@@ -110,6 +110,8 @@ class Config:
     # How many reverse proxies sit in front of the app (nginx: 1); their X-Forwarded-For
     # gives the client address that the per-IP login limit counts (app.core.hosts).
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+    # Who may read /metrics: comma-separated IPs/CIDRs (request.remote_addr after ProxyFix).
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "127.0.0.1,::1")
     # The one public base address (https://konsultasi.djpk.kemenkeu.go.id): every absolute link
     # (email, calendar files and feeds, QR codes, the confirmation letter) is built from it
     # (app.core.urls), never from the request's Host.
@@ -157,6 +159,7 @@ class Config:
     OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "900"))
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
+    ACCOUNT_INVITE_TOKEN_MAX_AGE = 24 * 3600  # a link printed by `flask setup/users --invite`
 
 
 class Development(Config):

@@ -23,6 +23,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
+    from app.ops import metrics
+
+    metrics.init_app(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -103,6 +106,7 @@ def register_blueprints(app: Flask) -> None:
     from app.invites import bp as invites_bp
     from app.main import bp as main_bp
     from app.narasumber import bp as narasumber_bp
+    from app.ops import bp as ops_bp
     from app.outbox.routes import bp as outbox_bp
     from app.reports import bp as reports_bp
     from app.requests import bp as requests_bp
@@ -125,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(satisfaction_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(ops_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

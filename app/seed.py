@@ -7,7 +7,7 @@ sessions for open requests, past ones for held and no-show) and reach their stat
 the domain's transition table.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import click
 from flask import current_app
@@ -25,7 +25,7 @@ from app.core.urls import public_url_for
 from app.domain.policy import Mode
 from app.domain.states import Action, RequestState, transition
 from app.extensions import db
-from app.policy.services import ensure_default_policy, policy_in_force, work_calendar
+from app.policy.services import FIRST_VERSION_FROM, ensure_default_policy, policy_in_force, work_calendar
 from app.regions.models import Region
 from app.regions.services import load_regions
 from app.requests.models import ConsultationRequest, DelegationMember, PreferredWindow
@@ -33,8 +33,7 @@ from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBo
 from app.seed_activity import seed_activity
 from app.seed_clock import SeedClock, at_wib
 
-# The first policy version applies from S-38/PK/2023: 17 March 2023, 00:00 WIB.
-POLICY_SINCE = datetime(2023, 3, 16, 17, 0, tzinfo=UTC)
+POLICY_SINCE = FIRST_VERSION_FROM
 # Decisions the coordinator takes; the others are the Pemda's own.
 PEMDA_ACTIONS = {Action.WITHDRAW, Action.CONFIRM, Action.EDIT}
 
@@ -42,7 +41,14 @@ PEMDA_ACTIONS = {Action.WITHDRAW, Action.CONFIRM, Action.EDIT}
 @click.command("seed-demo")
 @with_appcontext
 def seed_demo_command() -> None:
-    """Load the demo data; safe to run again."""
+    """Load the demo data; safe to run again. Refused in production."""
+    if current_app.config.get("REFUSE_UNSAFE_START"):  # set by APP_ENV=production only
+        click.echo(
+            "seed-demo refused: this is a production installation (APP_ENV=production). Demo "
+            "accounts share a published password; use `flask setup --email ...` instead.",
+            err=True,
+        )
+        raise SystemExit(1)
     added = seed_demo()
     db.session.commit()
     click.echo("demo data: " + ", ".join(f"{n} {what} added" for what, n in added.items()))

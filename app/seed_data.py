@@ -5,42 +5,14 @@ Emails are the natural keys that make the seed idempotent; so are topic codes, r
 and each demo request's agenda.
 """
 
+from app.catalog.taxonomy import read_topics
+
 # The one shared password of every demo account. Demo data only: never in production.
 DEMO_PASSWORD = "Konsultasi#2026"
 
-# (code, name, description); the order is the order shown to users.
-TOPICS = [
-    (
-        "DAU",
-        "Dana Alokasi Umum",
-        "Pengalokasian, penyaluran, dan penggunaan DAU, termasuk DAU yang ditentukan penggunaannya.",
-    ),
-    ("DBH", "Dana Bagi Hasil", "DBH pajak dan sumber daya alam: alokasi, kurang bayar, dan penyaluran."),
-    ("DAK Fisik", "Dana Alokasi Khusus Fisik", "Usulan, kontrak, dan penyaluran DAK Fisik per bidang."),
-    ("DAK Non Fisik", "Dana Alokasi Khusus Nonfisik", "BOS, BOP PAUD, TPG, dan DAK Nonfisik lainnya."),
-    ("Dana Desa", "Dana Desa", "Pagu, penyaluran, dan syarat salur Dana Desa."),
-    ("IF", "Insentif Fiskal", "Kriteria dan penilaian kinerja daerah untuk Insentif Fiskal."),
-    ("Hibah", "Hibah ke Daerah", "Hibah dari pemerintah pusat kepada daerah."),
-    ("PDRD", "Pajak Daerah dan Retribusi Daerah", "Perda PDRD, evaluasi rancangan perda, dan opsen pajak."),
-    ("SHSR", "Standar Harga Satuan Regional", "Penyusunan dan penerapan standar harga satuan regional."),
-    ("APBD", "Anggaran Pendapatan dan Belanja Daerah", "Penyusunan, pelaporan, dan evaluasi APBD."),
-    (
-        "Pembiayaan",
-        "Pembiayaan dan Pinjaman Daerah",
-        "Pinjaman daerah, obligasi daerah, dan pembiayaan kreatif.",
-    ),
-    (
-        "TKD",
-        "Transfer ke Daerah",
-        "Kebijakan TKD umum, termasuk Treasury Deposit Facility (TDF) dan aplikasi SIMTRADA.",
-    ),
-    (
-        "JF AKPD",
-        "Jabatan Fungsional Analis Keuangan Pusat dan Daerah",
-        "Pembinaan jabatan fungsional AKPD di daerah.",
-    ),
-    ("Lainnya", "Lainnya", "Pertanyaan lain tentang hubungan keuangan pusat dan daerah."),
-]
+# (code, name, description) of DJPK's taxonomy (data/topics.csv, the one `flask setup` loads);
+# the order is the order shown to users.
+TOPICS = [(t.code, t.name, t.description) for t in read_topics()]
 
 ROOM_FLOOR = "9"
 # (name, capacity): on floor 9 of Gedung Radius Prawiro, Jl. Dr. Wahidin Raya No. 1.

@@ -6,6 +6,7 @@ in the PostgreSQL pass), and they fail rather than skip when CI is set and Postg
 be reached.
 """
 
+import logging
 import os
 
 import pytest
@@ -73,6 +74,16 @@ def _require_postgres() -> None:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # pragma: no cover - depends on the machine
         pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {exc}")
+
+
+@pytest.fixture(autouse=True)
+def _keep_root_logger():
+    """A production app adds its JSON handler to the root logger (app.core.logs): removed after
+    the test, or later tests (and the SMTP server's thread) would write JSON to the terminal."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level)
+    yield
+    root.handlers[:], root.level = saved
 
 
 @pytest.fixture(autouse=True)

@@ -99,6 +99,11 @@ RULES: dict[str, dict[str, object]] = {
     # A session or visit at the desk: the front desk only those of its day (this one is today;
     # see tests/test_request_visibility.py for the other days).
     "desk_today": _only("receptionist", "coordinator", "admin"),
+    # Not to any browser: only the addresses in METRICS_ALLOW (the clients here are 10.0.0.x).
+    "metrics_allowlist": _rule(404),
+    # A probe, no login: this test's database is not stamped with the migrations' head and
+    # has no scheduler heartbeat, so it answers 503 to everyone (tests/ops/test_probes.py).
+    "probe_not_ready": _rule(503),
 }
 
 ACCESS: dict[str, str] = {
@@ -106,6 +111,9 @@ ACCESS: dict[str, str] = {
     "main.index": "login",  # the login page, or the home page of the role
     "main.staff_home": "login",
     "main.set_language": "public",
+    "ops.healthz": "public",
+    "ops.readyz": "probe_not_ready",
+    "ops.prometheus": "metrics_allowlist",
     "bootstrap.static": "public",
     "verification.verify": "public",
     "auth.login": "public",

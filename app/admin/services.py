@@ -258,6 +258,11 @@ def deactivate_user(user: User, actor: User) -> None:
         raise AdminError(_("Anda tidak dapat menonaktifkan akun Anda sendiri."))
     if user.deactivated_at is not None:
         raise AdminError(_("Akun ini sudah nonaktif."))
+    apply_deactivation(user, actor)
+
+
+def apply_deactivation(user: User, actor: User | None) -> None:
+    """Deactivate and end every session; actor None is an operator's `flask users deactivate`."""
     before = snapshot(user)
     user.deactivated_at = now_utc()
     user.session_version += 1  # ends every open session of this user

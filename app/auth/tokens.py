@@ -17,6 +17,9 @@ from app.extensions import db
 
 VERIFY_SALT = "konsultasi.auth.verify-email"
 RESET_SALT = "konsultasi.auth.reset-password"
+# An operator's `flask setup --invite` / `flask users create|reset-password --invite` link:
+# the reset page accepts it for ACCOUNT_INVITE_TOKEN_MAX_AGE (24 hours), once, like a reset token.
+INVITE_SALT = "konsultasi.auth.invite-password"
 
 
 class TokenInvalid(Exception):
@@ -64,8 +67,18 @@ def reset_token(user: User) -> str:
     return _serializer(RESET_SALT).dumps({"u": user.id, "p": _password_fingerprint(user.password_hash)})
 
 
+def invite_token(user: User) -> str:
+    return _serializer(INVITE_SALT).dumps({"u": user.id, "p": _password_fingerprint(user.password_hash)})
+
+
 def user_for_reset_token(token: str) -> User:
-    data = _load(RESET_SALT, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    """The user of a reset token (2 hours) or of an operator's invite token (24 hours)."""
+    try:
+        data = _load(RESET_SALT, token, current_app.config["RESET_TOKEN_MAX_AGE"])
+    except TokenExpired:
+        raise
+    except TokenInvalid:
+        data = _load(INVITE_SALT, token, current_app.config["ACCOUNT_INVITE_TOKEN_MAX_AGE"])
     user = db.session.get(User, data["u"])
     if user is None or data.get("p") != _password_fingerprint(user.password_hash):
         raise TokenInvalid

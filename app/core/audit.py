@@ -6,7 +6,11 @@ the log and the change commit (or roll back) together. Rows are hash-chained whe
 the table; the ORM guards below refuse them on every database.
 """
 
+import getpass
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -32,6 +36,9 @@ class AuditLog(db.Model):
     before: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     ip: Mapped[str | None] = mapped_column(String(64))
+    # The HTTP request that wrote the row (app.core.logs.request_id; the X-Request-ID of its
+    # log line). Named so as not to be read as a consultation request.
+    http_request_id: Mapped[str | None] = mapped_column(String(64))
     # The hash chain (app.core.audit_chain): position, the previous row's hash, this row's.
     seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     prev_hash: Mapped[str] = mapped_column(String(64))
@@ -92,6 +99,29 @@ def _refuse_bulk_changes(state):
         raise AuditLogIsAppendOnly("audit log rows are never changed or deleted")
 
 
+# Set while an operator's `flask` command runs (app.auth.commands, app.core.setup): rows
+# without an actor then say so in `after` ({"via": "cli", "os_user": ...}).
+_cli_origin: ContextVar[dict | None] = ContextVar("audit_cli_origin", default=None)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container)
+        return "?"
+
+
+@contextmanager
+def from_cli() -> Iterator[dict]:
+    """Within this block, actorless rows are marked as made by an operator's command."""
+    origin = {"via": "cli", "os_user": _os_user()}
+    token = _cli_origin.set(origin)
+    try:
+        yield origin
+    finally:
+        _cli_origin.reset(token)
+
+
 def record(
     action: str,
     obj: Any,
@@ -102,23 +132,31 @@ def record(
     at: datetime | None = None,
 ) -> AuditLog:
     """Add an audit row for `action` on `obj` to the current session (not committed)."""
-    ip = None
+    ip = http_request_id = None
     try:
         from flask import has_request_context, request
 
         if has_request_context():
+            from app.core.logs import request_id
+
             ip = request.remote_addr
+            http_request_id = request_id()
     except ImportError:  # pragma: no cover
         pass
+    actor_id = getattr(actor, "id", actor) if actor is not None else None
+    origin = _cli_origin.get()
+    if origin and actor_id is None:
+        after = {**(after or {}), **origin}
     entry = AuditLog(
         at=at or now_utc(),
-        actor_id=getattr(actor, "id", actor) if actor is not None else None,
+        actor_id=actor_id,
         action=action,
         object_type=type(obj).__name__ if not isinstance(obj, tuple) else obj[0],
         object_id=str(obj.id if not isinstance(obj, tuple) else obj[1]),
         before=_jsonable(before),
         after=_jsonable(after),
         ip=ip,
+        http_request_id=http_request_id,
     )
     db.session.add(entry)
     return entry

@@ -3,7 +3,9 @@ hash over its content, so that a row changed or removed afterwards shows (`flask
 
 A row's hash is SHA-256 over the canonical JSON (sorted keys, no spaces, UTF-8) of its
 sequence number, time (UTC, ISO 8601), actor id, action, object type and id, before, after,
-ip and the previous row's hash. The first row's previous hash is GENESIS.
+ip and the previous row's hash, and its HTTP request id when it has one (rows written before
+that column existed, or outside a request, hash as they always did). The first row's previous
+hash is GENESIS.
 
 Rows are chained when they are flushed (app.core.audit calls seal()): the transaction first
 takes a lock that it keeps until it commits or rolls back (pg_advisory_xact_lock on
@@ -42,7 +44,7 @@ def _instant(at: datetime | None) -> str | None:
 
 def content_of(row) -> dict:
     """What a row's hash covers (row: an AuditLog or a result row with the same names)."""
-    return {
+    content = {
         "seq": row.seq,
         "at": _instant(row.at),
         "actor_id": row.actor_id,
@@ -54,6 +56,11 @@ def content_of(row) -> dict:
         "ip": row.ip,
         "prev_hash": row.prev_hash,
     }
+    # Only when set: the hashes of rows without one stay what they were before the column.
+    http_request_id = getattr(row, "http_request_id", None)
+    if http_request_id is not None:
+        content["http_request_id"] = http_request_id
+    return content
 
 
 def hash_of(row) -> str:
@@ -168,6 +175,7 @@ def verify(session, *, newest: int | None = None) -> Verdict:
         AuditLog.before,
         AuditLog.after,
         AuditLog.ip,
+        AuditLog.http_request_id,
         AuditLog.prev_hash,
         AuditLog.row_hash,
     ]

@@ -4,7 +4,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.auth.commands import users_cli
     from app.core.audit_commands import audit_cli
+    from app.core.setup import setup_command
     from app.history.commands import import_cli
     from app.invites.commands import invites_cli
     from app.outbox.commands import outbox_cli
@@ -20,4 +22,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(regions_cli)
     app.cli.add_command(scheduler_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(setup_command)
+    app.cli.add_command(users_cli)
     app.cli.add_command(report_cli)

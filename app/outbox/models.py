@@ -41,6 +41,9 @@ class OutboxMessage(db.Model):
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation_requests.id", ondelete="SET NULL"), index=True
     )
+    # The HTTP request that queued the email (app.core.logs.request_id; its log line's
+    # X-Request-ID), None when a job queued it.
+    http_request_id: Mapped[str | None] = mapped_column(String(64))
     dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
     state: Mapped[OutboxState] = mapped_column(
         Enum(OutboxState, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]),

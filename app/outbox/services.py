@@ -53,12 +53,19 @@ def add_message(
         attempts=0,
         next_attempt_at=now,
         created_at=now,
+        http_request_id=_http_request_id(),
     )
     if request_id is None and request is not None and _is_request(request):
         # The relationship, not the id: a request created in this transaction may have none yet.
         message.request = request
     db.session.add(message)
     return message
+
+
+def _http_request_id() -> str | None:
+    from app.core.logs import request_id
+
+    return request_id()
 
 
 def _with_key(dedupe_key: str) -> OutboxMessage | None:

@@ -1,6 +1,6 @@
 """The policy in force at a given time, and the work calendar."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import select
@@ -11,6 +11,10 @@ from app.domain.policy import PolicyValues
 from app.domain.workdays import WorkCalendar
 from app.extensions import db
 from app.policy.models import PolicyVersion
+
+# The first policy version applies from S-38/PK/2023: 17 March 2023, 00:00 WIB (`flask setup`
+# and `flask seed-demo`), so imported history sessions since then fall under it.
+FIRST_VERSION_FROM = datetime(2023, 3, 16, 17, 0, tzinfo=UTC)
 
 
 @lru_cache(maxsize=1)

@@ -241,6 +241,9 @@ def _served(month: date) -> tuple[dict, bool]:
     if payload is not None:
         return json.loads(payload), False
     data = build_report(month).to_json()
+    from app.ops.metrics import SNAPSHOT_REBUILDS
+
+    SNAPSHOT_REBUILDS.inc()
     if version is not None and month <= month_of(now_utc()):
         _store(month, version, data)  # months to come are not kept: nothing is held in them yet
     return data, True

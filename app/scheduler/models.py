@@ -18,3 +18,27 @@ class JobMarker(db.Model):
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     done_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SchedulerBeat(db.Model):
+    """When the scheduler process last showed it was alive (name "process", written every
+    minute) and when each job last ran to the end ("job:<id>"). /readyz and /metrics read it:
+    the scheduler is a process of its own, its memory is not the web workers'."""
+
+    __tablename__ = "scheduler_beats"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    beat_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+PROCESS_BEAT = "process"
+
+
+def beat(name: str, at: datetime) -> None:
+    """Store `at` as the last beat of `name` and commit."""
+    row = db.session.get(SchedulerBeat, name)
+    if row is None:
+        db.session.add(SchedulerBeat(name=name, beat_at=at))
+    else:
+        row.beat_at = at
+    db.session.commit()

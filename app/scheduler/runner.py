@@ -31,12 +31,14 @@ from sqlalchemy.exc import DBAPIError
 from app.core.clock import now_utc
 from app.extensions import db
 from app.scheduler import jobs
+from app.scheduler.models import PROCESS_BEAT, beat
 
 log = logging.getLogger("konsultasi.scheduler")
 
 JOBSTORE_TABLE = "apscheduler_jobs"
 LOCK_KEY = 7_300_202_601  # pg advisory lock key (bigint) of the Konsultasi DJPK scheduler
 LOCK_CHECK_SECONDS = 30
+HEARTBEAT_SECONDS = 60
 HELD = (
     "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
     " AND pid = pg_backend_pid())"
@@ -55,6 +57,20 @@ def run_job(job_id: str) -> None:
         app = create_app()
     with app.app_context():
         jobs.job(job_id)(now_utc())
+        beat(f"job:{job_id}", now_utc())  # ran to the end: /metrics shows when
+
+
+def heartbeat() -> None:
+    """The process's own beat, every minute: /readyz fails when it is older than 3 minutes."""
+    app = _app
+    if app is None:
+        return
+    with app.app_context():
+        try:
+            beat(PROCESS_BEAT, now_utc())
+        except Exception:
+            db.session.rollback()
+            log.exception("the scheduler heartbeat was not stored")
 
 
 def build_scheduler(app: Flask, scheduler_class: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
@@ -206,6 +222,14 @@ def run(app: Flask, *, lock_retry: float = 15.0) -> int:
                 seconds=LOCK_CHECK_SECONDS,
                 jobstore="local",
             )
+        scheduler.add_job(
+            heartbeat,
+            "interval",
+            id="heartbeat",
+            seconds=HEARTBEAT_SECONDS,
+            next_run_time=now_utc(),
+            jobstore="local",
+        )
         try:
             start(scheduler)
         finally:

@@ -3,6 +3,8 @@ and waiting for the answer, and reading rows back from the database."""
 
 import re
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
 from app.extensions import db
 from tests import factories
 from tests.e2e.conftest import ARTIFACTS
@@ -46,8 +48,17 @@ def submit(page, selector: str = "main form button[type=submit]", url: str | Non
 
 
 def error_focused(page) -> bool:
-    """After a failed submit, focus is on the error summary (static/js/app.js)."""
-    return page.evaluate("document.activeElement && document.activeElement.id") == "ringkasan-kesalahan"
+    """After a failed submit, focus is on the error summary (static/js/app.js).
+
+    Waits (up to 3 s) for the script rather than reading the focus once: on a loaded machine
+    the answer's scripts may still be running when the navigation is reported done."""
+    try:
+        page.wait_for_function(
+            "() => document.activeElement && document.activeElement.id === 'ringkasan-kesalahan'", timeout=3000
+        )
+    except PlaywrightTimeout:
+        return False
+    return True
 
 
 def summary_has_focus(page, *messages: str) -> str:

@@ -1,5 +1,5 @@
 """In development (`make run`: DEBUG, MAIL_TO_LOG) every email shows in the terminal once:
-its recipients, subject and text with the links. Production keeps its root logging."""
+its recipients, subject and text with the links. Production logs JSON through the root logger."""
 
 import io
 import logging
@@ -9,7 +9,7 @@ import pytest
 
 from app import create_app
 from app.core import logs
-from app.extensions import db
+from app.extensions import db, limiter
 from app.outbox.sender import deliver_pending
 from tests.auth.conftest import registration
 
@@ -53,8 +53,11 @@ def test_development_sets_up_the_konsultasi_loggers_once(tmp_path, konsultasi_lo
 
 
 def test_production_logs_through_the_root_logger(tmp_path, konsultasi_logger, monkeypatch):
-    calls = []
-    monkeypatch.setattr(logging, "basicConfig", lambda **kwargs: calls.append(kwargs))
+    root = logging.getLogger()
+    monkeypatch.setattr(root, "handlers", list(root.handlers))  # restored afterwards
+    monkeypatch.setattr(root, "level", root.level)
+    for name in ("_storage", "_limiter"):  # or later tests would count limits in Redis
+        monkeypatch.setattr(limiter, name, getattr(limiter, name, None))
     create_app(
         "production",
         UPLOAD_DIR=str(tmp_path),
@@ -64,7 +67,9 @@ def test_production_logs_through_the_root_logger(tmp_path, konsultasi_logger, mo
         SQLALCHEMY_DATABASE_URI="postgresql+psycopg://konsultasi@127.0.0.1:9/konsultasi",
         REDIS_URL="redis://127.0.0.1:9/0",
     )
-    assert calls and calls[0]["level"] == logging.INFO
+    # One JSON line a record (tests/hardening/test_request_logs.py).
+    (handler,) = [h for h in root.handlers if isinstance(h, logs._ProductionHandler)]
+    assert isinstance(handler.formatter, logs.JsonFormatter) and root.level == logging.INFO
     assert not [h for h in konsultasi_logger.handlers if isinstance(h, logs._DevelopmentHandler)]
 
 

@@ -1,0 +1,1 @@
+"""Operators' commands: `flask setup` and `flask users`."""
