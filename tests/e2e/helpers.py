@@ -34,7 +34,9 @@ def login(page, base: str, email: str, password: str = factories.PASSWORD) -> No
 
 
 def logout(page) -> None:
-    page.click("nav button.navbar-toggler") if page.is_visible("nav button.navbar-toggler") else None
+    if page.is_visible("nav button.navbar-toggler"):
+        page.click("nav button.navbar-toggler")
+        page.wait_for_selector("nav .navbar-collapse.show")  # opened, no longer animating
     with page.expect_navigation():
         page.click("nav form[action$='/keluar'] button[type=submit]")
 
