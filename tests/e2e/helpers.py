@@ -56,7 +56,8 @@ def error_focused(page) -> bool:
     the answer's scripts may still be running when the navigation is reported done."""
     try:
         page.wait_for_function(
-            "() => document.activeElement && document.activeElement.id === 'ringkasan-kesalahan'", timeout=3000
+            "() => document.activeElement && document.activeElement.id === 'ringkasan-kesalahan'",
+            timeout=3000,
         )
     except PlaywrightTimeout:
         return False
