@@ -97,13 +97,14 @@ def seal(session, entries: list) -> None:
         entry.row_hash = prev = hash_of(entry)
 
 
-def backfill(connection) -> int:
-    """Chain the rows of a log written before the chain existed, in id order (for the
-    migration that adds seq, prev_hash and row_hash, before the append-only trigger is
+def backfill(connection, table=None) -> int:
+    """Chain the rows of a log written before the chain existed, in id order (migration 0009
+    runs it with the table as that revision knows it, before the append-only trigger is
     created). Returns the number of rows chained."""
-    from app.core.audit import AuditLog
+    if table is None:
+        from app.core.audit import AuditLog
 
-    table = AuditLog.__table__
+        table = AuditLog.__table__
     prev, seq = GENESIS, 0
     rows = connection.execute(select(table).order_by(table.c.id)).mappings().all()
     for row in rows:

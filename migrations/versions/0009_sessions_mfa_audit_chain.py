@@ -14,7 +14,7 @@ Create Date: 2026-12-05 08:10:00.000000
 import sqlalchemy as sa
 from alembic import op
 
-from app.core.audit_chain import GENESIS, hash_of
+from app.core.audit_chain import backfill
 
 # revision identifiers, used by Alembic.
 revision = "5d2a7c9e1f09"
@@ -32,7 +32,8 @@ APPEND_ONLY_TRIGGER = (
     "FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()"
 )
 
-# The log as this revision knows it (not the application's model, which may change later).
+# The log as this revision knows it (not the application's model, which may change later);
+# app.core.audit_chain.backfill chains its rows.
 audit_log = sa.table(
     "audit_log",
     sa.column("id", sa.Integer),
@@ -48,25 +49,6 @@ audit_log = sa.table(
     sa.column("prev_hash", sa.String),
     sa.column("row_hash", sa.String),
 )
-
-
-class _Row:
-    def __init__(self, values: dict):
-        self.__dict__.update(values)
-
-
-def _chain_existing_rows() -> None:
-    connection = op.get_bind()
-    prev = GENESIS
-    rows = connection.execute(sa.select(audit_log).order_by(audit_log.c.id)).mappings().all()
-    for seq, row in enumerate(rows, start=1):
-        values = {**row, "seq": seq, "prev_hash": prev}
-        prev = hash_of(_Row(values))
-        connection.execute(
-            audit_log.update()
-            .where(audit_log.c.id == row["id"])
-            .values(seq=seq, prev_hash=values["prev_hash"], row_hash=prev)
-        )
 
 
 def upgrade():
@@ -115,7 +97,7 @@ def upgrade():
         batch_op.add_column(sa.Column("seq", sa.BigInteger(), nullable=True))
         batch_op.add_column(sa.Column("prev_hash", sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column("row_hash", sa.String(length=64), nullable=True))
-    _chain_existing_rows()
+    backfill(op.get_bind(), audit_log)
     with op.batch_alter_table("audit_log", schema=None) as batch_op:
         batch_op.alter_column("seq", existing_type=sa.BigInteger(), nullable=False)
         batch_op.alter_column("prev_hash", existing_type=sa.String(length=64), nullable=False)
