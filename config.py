@@ -56,6 +56,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
     SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'konsultasi.db'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Uploads live in the database (app.core.files). The folder where earlier versions kept
+    # them is read once, by the migration that moves them into the database.
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Uploads are checked against 5 MB in the form; this outer bound only stops abuse.
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -16,12 +16,14 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         from app.core.startup import check_production
 
         check_production(app.config)  # raises ConfigError naming every problem
-    os.makedirs(app.config["UPLOAD_DIR"], exist_ok=True)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(os.path.dirname(app.config["SQLALCHEMY_DATABASE_URI"][10:]) or ".", exist_ok=True)
     register_security(app)
     register_extensions(app)
     register_blueprints(app)
+    from app.core import static_files
+
+    static_files.init_app(app)  # after the blueprints: Bootstrap's static files too
     register_request_hooks(app)
     from app.ops import metrics
 

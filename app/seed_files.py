@@ -1,14 +1,10 @@
 """Files of the demo data: request letters as small, valid PDFs (part of `flask seed-demo`)."""
 
-import hashlib
-import os
-import uuid
 from datetime import datetime, timedelta
-
-from flask import current_app
 
 from app import seed_data as data
 from app.auth.models import UnitType, User
+from app.core import files
 from app.core.clock import WIB
 from app.extensions import db
 from app.requests.models import ConsultationRequest, RequestLetter
@@ -16,11 +12,7 @@ from app.requests.models import ConsultationRequest, RequestLetter
 
 def letter(req: ConsultationRequest, owner: User, submitted: datetime) -> None:
     content = demo_pdf(f"Surat Permintaan Konsultasi {req.service_user_name}")
-    stored = f"{uuid.uuid4().hex}.pdf"
-    folder = os.path.join(current_app.config["UPLOAD_DIR"], "letters")
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored), "wb") as fh:
-        fh.write(content)
+    stored = files.new(content, files.FileKind.LETTER, "application/pdf", owner.id)
     signatory = "Sekretaris DPRD" if req.unit_type == UnitType.DPRD else "Sekretaris Daerah"
     db.session.add(
         RequestLetter(
@@ -30,9 +22,9 @@ def letter(req: ConsultationRequest, owner: User, submitted: datetime) -> None:
             signatory=signatory,
             addressee=data.LETTER_ADDRESSEE,
             original_filename="surat-permintaan-konsultasi.pdf",
-            stored_name=stored,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            file=stored,
+            size=stored.size,
+            sha256=stored.sha256,
             uploaded_at=submitted,
             uploaded_by_id=owner.id,
         )

@@ -136,18 +136,10 @@ def consultation(
 
 
 def letter(req: ConsultationRequest, owner: User, *, content: bytes = PDF) -> RequestLetter:
-    """A letter row with its PDF written to the upload directory."""
-    import hashlib
-    import os
-    import uuid
+    """A letter row with its PDF stored in the database."""
+    from app.core import files
 
-    from flask import current_app
-
-    stored = f"{uuid.uuid4().hex}.pdf"
-    folder = os.path.join(current_app.config["UPLOAD_DIR"], "letters")
-    os.makedirs(folder, exist_ok=True)
-    with open(os.path.join(folder, stored), "wb") as fh:
-        fh.write(content)
+    stored = files.new(content, files.FileKind.LETTER, "application/pdf", owner.id)
     row = RequestLetter(
         request_id=req.id,
         number=f"900/{next(_seq)}/BPKAD/2026",
@@ -155,9 +147,9 @@ def letter(req: ConsultationRequest, owner: User, *, content: bytes = PDF) -> Re
         signatory="Sekretaris Daerah",
         addressee="Direktur Jenderal Perimbangan Keuangan",
         original_filename="surat.pdf",
-        stored_name=stored,
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
+        file=stored,
+        size=stored.size,
+        sha256=stored.sha256,
         uploaded_at=now_utc(),
         uploaded_by_id=owner.id,
     )

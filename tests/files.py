@@ -69,3 +69,16 @@ def _written(writer: PdfWriter) -> bytes:
 
 
 PDF = pdf()  # the letter most tests upload
+
+
+def stored(kind: str | None = None) -> list[bytes]:
+    """The content of the files kept in the database (app.core.files), oldest first."""
+    from sqlalchemy import select
+
+    from app.core.files import StoredFile
+    from app.extensions import db
+
+    query = select(StoredFile.content).order_by(StoredFile.id)
+    if kind is not None:
+        query = query.where(StoredFile.kind == kind)
+    return [bytes(content) for content in db.session.scalars(query)]

@@ -5,11 +5,11 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import inspect, text
 
 from app import create_app
 from app.extensions import db
+from tests.machine import scratch_database
 
 
 def _schema_diff(app) -> list:
@@ -66,16 +66,5 @@ def test_sqlite_upgrade_downgrade_upgrade(tmp_path):
 
 @pytest.mark.postgres
 def test_postgres_upgrade_downgrade_upgrade(postgres_url, tmp_path):
-    # A database of its own, so the suite's schema in the test database is not touched.
-    name = f"{make_url(postgres_url).database}_migrations"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
+    with scratch_database(postgres_url, "_migrations") as url:
         _check_round_trip(url, tmp_path)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -272,9 +272,7 @@ def _world() -> tuple[dict, dict]:
         recorded_at=desk.NOW,
         evidence={},
     )
-    breach.evidence_stored_name = evidence.store(
-        CheckedEvidence(b"%PDF-1.4\n", "application/pdf", "bukti.pdf")
-    )
+    breach.evidence_file = evidence.store(CheckedEvidence(b"%PDF-1.4\n", "application/pdf", "bukti.pdf"))
     breach.evidence_filename, breach.evidence_content_type, breach.evidence_size = (
         "bukti.pdf",
         "application/pdf",
@@ -301,7 +299,6 @@ def _world() -> tuple[dict, dict]:
     }
     # The feed asked for belongs to another room than the one whose feed is issued and revoked.
     token = feeds.issue(users["admin"], "room", factories.room("Ruang Rapat Melati").id, now=desk.NOW)
-    evidence.finish()
     db.session.commit()
     args = {
         "request_id": req.id,

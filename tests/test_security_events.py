@@ -135,9 +135,9 @@ def test_a_breach_evidence_download_is_recorded(client, auth):
 
     pemda = factories.pemda_user()
     row = breach(pemda)
-    row.evidence_stored_name = evidence.store(CheckedEvidence(PNG, "image/png", "foto.png"))
+    row.evidence_file = evidence.store(CheckedEvidence(PNG, "image/png", "foto.png"))
     row.evidence_filename, row.evidence_content_type, row.evidence_size = "foto.png", "image/png", len(PNG)
-    evidence.finish()
+    db.session.commit()
     coordinator = _login(client, auth, factories.user(Role.COORDINATOR))
     with client.get(f"/pelanggaran/{row.id}/bukti") as response:
         assert response.status_code == 200

@@ -1,6 +1,5 @@
 """`flask seed-demo`: a complete demo system, loaded twice without a single duplicate."""
 
-import os
 from datetime import UTC, datetime
 
 import time_machine
@@ -87,9 +86,7 @@ def _check_requests(app):
             assert req.state_reason
         assert req.delegation and req.topics and req.submitted_at < now
         if req.mode == "ftf":
-            path = os.path.join(app.config["UPLOAD_DIR"], "letters", req.letter.stored_name)
-            with open(path, "rb") as fh:
-                assert fh.read().startswith(b"%PDF-1.4")
+            assert req.letter.file.content.startswith(b"%PDF-1.4")
         entries = db.session.scalars(
             select(AuditLog).where(
                 AuditLog.object_type == "ConsultationRequest", AuditLog.object_id == str(req.id)

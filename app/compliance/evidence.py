@@ -5,10 +5,9 @@ The type is judged by content, never by name: a PDF starts with "%PDF-" and must
 app.core.pdfs (parses, has a page, not encrypted, no JavaScript, launch action or embedded
 file), a JPEG starts with FF D8 FF, a PNG with its 8-byte signature (Pillow is not a
 dependency; images are stored and served as downloads with nosniff, never shown inline). Size is limited by
-MAX_EVIDENCE_BYTES (default MAX_LETTER_BYTES). A file is stored as
-UPLOAD_DIR/evidence/<uuid4>.<ext>; the user's file name is kept (made safe) only to be shown.
-Files written in a transaction that never commits are removed again (finish/discard); the
-shared part lives in app.core.uploads.
+MAX_EVIDENCE_BYTES (default MAX_LETTER_BYTES). A file is stored in the database
+(app.core.files) in the same transaction as its breach; the user's file name is kept (made
+safe) only to be shown. The shared checks live in app.core.uploads.
 """
 
 from dataclasses import dataclass
@@ -17,16 +16,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from app.core import pdfs
-from app.core.uploads import TransactionFiles, megabytes, read_within, sniff
+from app.core import files, pdfs
+from app.core.uploads import megabytes, read_within, sniff
 
 # content type -> extension
 TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-FILES = TransactionFiles("evidence", tuple(TYPES.values()), "stored evidence name")
-folder = FILES.folder
-path_of = FILES.path_of
-finish = FILES.finish
-discard_unfinished = FILES.discard_unfinished
 
 
 class EvidenceRejected(ValueError):
@@ -80,6 +74,6 @@ def display_name(filename: str | None, content_type: str) -> str:
     return name
 
 
-def store(checked: CheckedEvidence) -> str:
-    """Write a checked file under a new generated name (removed again unless committed)."""
-    return FILES.write(checked.content, TYPES[checked.content_type])
+def store(checked: CheckedEvidence, by_id: int | None = None) -> files.StoredFile:
+    """The checked file as a new stored file, committed with the caller's change."""
+    return files.new(checked.content, files.FileKind.EVIDENCE, checked.content_type, by_id)

@@ -113,7 +113,7 @@ def record_by_hand(actor: User, entry: ManualBreach, now: datetime | None = None
         at=now or now_utc(),
     )
     if checked is not None:
-        breach.evidence_stored_name = files.store(checked)
+        breach.evidence_file = files.store(checked, actor.id)
         breach.evidence_filename = checked.display_name
         breach.evidence_content_type = checked.content_type
         breach.evidence_size = len(checked.content)

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import UnitType, User, service_user_name
+from app.core.files import StoredFile
 from app.core.types import UTCDateTime, str_enum
 from app.extensions import db
 from app.regions.models import Region
@@ -41,9 +42,9 @@ class Breach(db.Model):
     # The numbers behind it, e.g. {"allowed": 5, "came": 7, "over": 2}.
     evidence: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str | None] = mapped_column(Text)
-    # An optional evidence file (photo, scan) kept outside static/, as request letters are.
+    # An optional evidence file (photo, scan) kept in the database, as request letters are.
     evidence_filename: Mapped[str | None] = mapped_column(String(255))
-    evidence_stored_name: Mapped[str | None] = mapped_column(String(64), unique=True)
+    evidence_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_files.id"), unique=True)
     evidence_content_type: Mapped[str | None] = mapped_column(String(100))
     evidence_size: Mapped[int | None] = mapped_column(Integer)
     # One record per fact: "<type>:visit:<id>", "no_show:request:<id>", ...; NULL for a
@@ -57,6 +58,7 @@ class Breach(db.Model):
     request: Mapped[ConsultationRequest | None] = relationship()
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
+    evidence_file: Mapped[StoredFile | None] = relationship(cascade="all, delete-orphan", single_parent=True)
 
     __table_args__ = (
         Index("ix_breaches_pemda_time", "region_id", "unit_type", "recorded_at"),

@@ -4,9 +4,7 @@ template helpers other pages use (the profile on the review page, the queue badg
 breach box on a Pemda's request page).
 """
 
-import os
-
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -14,11 +12,11 @@ from werkzeug.datastructures import MultiDict
 
 from app.auth.forms import region_groups
 from app.auth.models import Role
-from app.compliance import bp, evidence, ledger, queries
+from app.compliance import bp, ledger, queries
 from app.compliance.forms import LedgerFilterForm, RecordForm, RestoreForm, VoidForm
 from app.compliance.labels import template_helpers
 from app.compliance.models import Breach
-from app.core import once
+from app.core import files, once
 from app.core.access import coordinator_required, owns, pemda_required, roles_required
 from app.core.clock import now_utc
 from app.core.db_setup import lock_row
@@ -42,14 +40,8 @@ def _helpers():
     }
 
 
-@bp.teardown_request
-def _forget_unfinished(_exc):
-    # Evidence files written by a request that never committed are removed.
-    evidence.discard_unfinished()
-
-
 def _commit() -> None:
-    evidence.finish()
+    db.session.commit()  # an evidence file is a row of this transaction (app.core.files)
     send_queued()
 
 
@@ -133,13 +125,11 @@ def record():
         except (once.AlreadyDone, IntegrityError):
             db.session.rollback()
             drop_queued()
-            evidence.discard_unfinished()
             flash(_("Pelanggaran ini sudah dicatat (formulir yang sama dikirim dua kali)."), "info")
             return redirect(url_for("compliance.ledger_page"))
         except ledger.BreachRefused as exc:
             db.session.rollback()
             drop_queued()
-            evidence.discard_unfinished()
             target = form[exc.field] if exc.field and exc.field in form else None
             if target is not None:
                 target.errors = [*target.errors, exc.message]
@@ -233,19 +223,7 @@ def evidence_file(breach_id: int):
     allowed = breach is not None and (
         owns(current_user, breach) if current_user.role == Role.PEMDA else current_user.role in EVIDENCE_STAFF
     )
-    if not allowed or not breach.evidence_stored_name:
-        abort(404)
-    path = evidence.path_of(breach.evidence_stored_name)
-    if not os.path.isfile(path):
+    if not allowed or breach.evidence_file_id is None:
         abort(404)
     record_export("breach_evidence", breach)
-    response = send_file(
-        path,
-        mimetype=breach.evidence_content_type or "application/octet-stream",
-        as_attachment=True,
-        download_name=breach.evidence_filename or os.path.basename(path),
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return files.download(breach.evidence_file, download_name=breach.evidence_filename or "bukti")

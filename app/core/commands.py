@@ -9,6 +9,7 @@ def register(app: Flask) -> None:
     from app.core.setup import setup_command
     from app.history.commands import import_cli
     from app.invites.commands import invites_cli
+    from app.ops.backup_commands import backup_cli
     from app.outbox.commands import outbox_cli
     from app.regions.commands import regions_cli
     from app.reports.commands import report_cli
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     from app.seed import seed_demo_command
 
     app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_cli)
     app.cli.add_command(import_cli)
     app.cli.add_command(invites_cli)
     app.cli.add_command(outbox_cli)

@@ -1,24 +1,16 @@
-"""What the upload modules share: reading an upload within a size limit, recognising a file's
-type by its content (never by its name), and folders of stored files.
-
-Users' files live under UPLOAD_DIR/<folder>, never under static/, and only names of the
-folder's own pattern are opened. A TransactionFiles folder stores files under random names
-while a database transaction runs and removes them again when it does not commit. Used by
-app.requests.letters (letters/), app.compliance.evidence (evidence/) and app.history.uploads
-(imports/).
+"""What the upload modules share: reading an upload within a size limit and recognising a
+file's type by its content (never by its name). Used by app.requests.letters,
+app.compliance.evidence and app.history.uploads; what they accept is kept in the database
+(app.core.files).
 """
 
 import os
-import re
-import uuid
 from collections.abc import Callable
 
 from babel.numbers import format_decimal
-from flask import current_app
 from flask_babel import get_locale
 
 from app.core import pdfs
-from app.extensions import db
 
 JPEG_MAGIC = b"\xff\xd8\xff"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -72,71 +64,3 @@ def sniff(content: bytes) -> str | None:
     if is_pdf(content):
         return "application/pdf"
     return None
-
-
-class Folder:
-    """UPLOAD_DIR/<name>: a folder of stored files whose names match `pattern`."""
-
-    def __init__(self, name: str, pattern: str | re.Pattern, what: str):
-        self.name = name
-        self._pattern = re.compile(pattern)
-        self._what = what
-
-    def folder(self) -> str:
-        return os.path.join(current_app.config["UPLOAD_DIR"], self.name)
-
-    def path_of(self, stored_name: str) -> str:
-        """The file of a stored name; any other name (a path, a user's name) is refused."""
-        if not self._pattern.match(stored_name or ""):
-            raise ValueError(f"not a {self._what}: {stored_name!r}")
-        return os.path.join(self.folder(), stored_name)
-
-
-class TransactionFiles(Folder):
-    """A folder of files written under random names (<uuid4 hex>.<extension>) in a transaction.
-
-    The names written are remembered in the session: finish() commits and removes them again
-    if the commit fails; discard_unfinished() removes any that were never committed. A file
-    given to remove_after_commit() goes only once the commit succeeds.
-    """
-
-    def __init__(self, name: str, extensions: tuple[str, ...], what: str):
-        super().__init__(name, rf"^[0-9a-f]{{32}}\.({'|'.join(extensions)})$", what)
-        self._written = f"{name}_written"
-        self._obsolete = f"{name}_obsolete"
-
-    def write(self, content: bytes, extension: str) -> str:
-        """Write `content` under a new name (removed again unless committed); returns the name."""
-        os.makedirs(self.folder(), exist_ok=True)
-        stored_name = f"{uuid.uuid4().hex}.{extension}"
-        path = self.path_of(stored_name)
-        db.session.info.setdefault(self._written, []).append(stored_name)
-        with open(path, "xb") as fh:  # "x": never overwrite an existing file
-            fh.write(content)
-        return stored_name
-
-    def remove_after_commit(self, stored_name: str) -> None:
-        db.session.info.setdefault(self._obsolete, []).append(stored_name)
-
-    def finish(self) -> None:
-        """Commit the session; the files written in it are removed if the commit fails."""
-        try:
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            self.discard_unfinished()
-            raise
-        db.session.info.pop(self._written, None)
-        self._remove(db.session.info.pop(self._obsolete, []))
-
-    def discard_unfinished(self) -> None:
-        """Remove the files written by a transaction that was never committed."""
-        self._remove(db.session.info.pop(self._written, []))
-        db.session.info.pop(self._obsolete, None)
-
-    def _remove(self, names: list[str]) -> None:
-        for name in names:
-            try:
-                os.remove(self.path_of(name))
-            except (FileNotFoundError, ValueError):
-                pass

@@ -33,7 +33,7 @@ def preview(sha256: str):
     stored = uploads.load(sha256)
     if stored is None:
         abort(404)
-    rows = uploads.rows_of(stored.content)  # checked at upload; the file on disk is verified
+    rows = uploads.rows_of(stored.content)  # checked at upload; its hash is checked again on load
     names = services.plan(rows).unresolved  # every name that needs a decision, in file order
     form = DecisionForm()
     decisions = read_decisions(request.form if form.is_submitted() else {}, names)

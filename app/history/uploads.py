@@ -1,33 +1,37 @@
-"""Uploaded history files, kept on the server between the preview and the import.
+"""Uploaded history files, kept in the database (app.core.files) between the preview and
+the import, so that the preview may be answered by another web server than the upload.
 
 A file is checked by content (reader.read() must make rows of it; an ".xlsx" must be an XLSX,
-a ".csv" text), no larger than MAX_IMPORT_BYTES, then kept as UPLOAD_DIR/imports/<sha256>.
-The page carries only the sha256; the file is taken from disk, its hash checked again, and
-only if this browser session uploaded it (the signed session remembers the name it was sent
-under). Files older than KEEP_FOR are removed at the next upload.
+a ".csv" text), no larger than MAX_IMPORT_BYTES, then kept under its sha256 for the user who
+sent it. The page carries only the sha256; the file is taken from the database, its hash
+checked again, and only if this browser session uploaded it (the session remembers the name it
+was sent under). Files older than KEEP_FOR are removed at the next upload and after an import.
 """
 
 import hashlib
 import os
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app, session
 from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import delete, select
 
+from app.core import files
 from app.core.clock import now_utc
-from app.core.uploads import Folder, megabytes, read_within
+from app.core.files import FileKind, StoredFile
+from app.core.uploads import megabytes, read_within
+from app.extensions import db
 from app.history import messages, reader
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 EXTENSIONS = (".csv", ".xlsx")
-KEEP_FOR = 24 * 3600  # seconds
+KEEP_FOR = timedelta(hours=24)
 _SESSION_KEY = "history_uploads"
 _KEEP_IN_SESSION = 5
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
-FILES = Folder("imports", _SHA256, "sha256")
-folder = FILES.folder
-_path = FILES.path_of
 
 
 class UploadRejected(ValueError):
@@ -76,14 +80,12 @@ def _too_big(size: int, limit: int) -> UploadRejected:
 
 
 def store(content: bytes, filename: str) -> str:
-    """Keep `content` for this browser session; returns its sha256."""
-    os.makedirs(folder(), exist_ok=True)
+    """Keep `content` for this user and browser session (committed here); returns its sha256."""
     _sweep()
     sha256 = hashlib.sha256(content).hexdigest()
-    temporary = _path(sha256) + f".{os.getpid()}.part"
-    with open(temporary, "wb") as fh:
-        fh.write(content)
-    os.replace(temporary, _path(sha256))
+    if _find(sha256) is None:
+        files.new(content, FileKind.IMPORT, "application/octet-stream", current_user.id)
+    db.session.commit()
     mine = dict(session.get(_SESSION_KEY) or {})
     mine.pop(sha256, None)
     mine[sha256] = filename
@@ -96,32 +98,37 @@ def load(sha256: str) -> StoredImport | None:
     filename = (session.get(_SESSION_KEY) or {}).get(sha256)
     if filename is None or not _SHA256.match(sha256):
         return None
-    try:
-        with open(_path(sha256), "rb") as fh:
-            content = fh.read(MAX_IMPORT_BYTES + 1)
-    except OSError:
+    stored = _find(sha256)
+    if stored is None or hashlib.sha256(stored.content).hexdigest() != sha256:
         return None
-    if hashlib.sha256(content).hexdigest() != sha256:
-        return None
-    return StoredImport(sha256, filename, content)
+    return StoredImport(sha256, filename, stored.content)
 
 
 def discard(sha256: str) -> None:
+    """Forget an imported file (committed here)."""
     mine = dict(session.get(_SESSION_KEY) or {})
     if mine.pop(sha256, None) is not None:
         session[_SESSION_KEY] = mine
-    try:
-        os.remove(_path(sha256))
-    except (OSError, ValueError):
-        pass
+    db.session.execute(delete(StoredFile).where(*_mine(sha256)))
+    _sweep()
+    db.session.commit()
+
+
+def _mine(sha256: str) -> tuple:
+    return (
+        StoredFile.kind == FileKind.IMPORT,
+        StoredFile.sha256 == sha256,
+        StoredFile.created_by_id == current_user.id,
+    )
+
+
+def _find(sha256: str) -> StoredFile | None:
+    fresh = StoredFile.created_at >= now_utc() - KEEP_FOR
+    return db.session.scalars(select(StoredFile).where(*_mine(sha256), fresh).limit(1)).first()
 
 
 def _sweep() -> None:
-    cutoff = now_utc().timestamp() - KEEP_FOR
-    for name in os.listdir(folder()):
-        path = os.path.join(folder(), name)
-        try:
-            if os.path.getmtime(path) < cutoff:
-                os.remove(path)
-        except OSError:
-            pass
+    cutoff = now_utc() - KEEP_FOR
+    db.session.execute(
+        delete(StoredFile).where(StoredFile.kind == FileKind.IMPORT, StoredFile.created_at < cutoff)
+    )

@@ -3,31 +3,19 @@
 An upload is checked before anything is written: it must be a PDF by content, never judged
 by its name (it starts with the header "%PDF-", parses, has a page, is not encrypted and holds
 no JavaScript, launch action or embedded file: app.core.pdfs), and no larger than
-MAX_LETTER_BYTES. It is stored as UPLOAD_DIR/letters/<uuid4>.pdf;
-the user's file name is kept (made safe) only to be shown and offered on download.
-
-Files written during a database transaction are remembered in the session: finish() commits
-and removes them again if the commit fails; discard_unfinished() (called at the end of every
-request of the blueprint) removes any that were never committed. A replaced letter's old file
-is removed only after the commit succeeds. The shared part lives in app.core.uploads.
+MAX_LETTER_BYTES. It is stored in the database (app.core.files) in the same transaction as its
+RequestLetter row; the user's file name is kept (made safe) only to be shown and offered on
+download. The shared checks live in app.core.uploads.
 """
 
-import hashlib
 from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from app.core import pdfs
-from app.core.uploads import TransactionFiles, is_pdf, megabytes, read_within
-
-FILES = TransactionFiles("letters", ("pdf",), "stored letter name")
-folder = FILES.folder
-path_of = FILES.path_of  # only generated names are accepted
-remove_after_commit = FILES.remove_after_commit  # a replaced letter's file, once committed
-finish = FILES.finish
-discard_unfinished = FILES.discard_unfinished
+from app.core import files, pdfs
+from app.core.uploads import is_pdf, megabytes, read_within
 
 
 class LetterRejected(ValueError):
@@ -38,13 +26,6 @@ class LetterRejected(ValueError):
 class CheckedUpload:
     content: bytes
     display_name: str
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    stored_name: str
-    size: int
-    sha256: str
 
 
 def check_upload(upload) -> CheckedUpload:
@@ -85,10 +66,6 @@ def display_name(filename: str | None) -> str:
     return name
 
 
-def store(checked: CheckedUpload) -> StoredFile:
-    """Write a checked upload under a new generated name; it is removed again unless committed."""
-    return StoredFile(
-        stored_name=FILES.write(checked.content, "pdf"),
-        size=len(checked.content),
-        sha256=hashlib.sha256(checked.content).hexdigest(),
-    )
+def store(checked: CheckedUpload, by_id: int) -> files.StoredFile:
+    """The checked letter as a new stored file, committed with the caller's change."""
+    return files.new(checked.content, files.FileKind.LETTER, "application/pdf", by_id)

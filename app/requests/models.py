@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import UnitType, User, service_user_name
 from app.catalog.models import Room, Topic
+from app.core.files import StoredFile
 from app.core.types import UTCDateTime, str_enum
 from app.domain.policy import Mode
 from app.domain.states import RequestState
@@ -156,7 +157,7 @@ class DelegationMember(db.Model):
 
 
 class RequestLetter(db.Model):
-    """Surat Permintaan Konsultasi/Audiensi: the request letter, a PDF kept outside static/."""
+    """Surat Permintaan Konsultasi/Audiensi: the request letter, a PDF kept in the database."""
 
     __tablename__ = "request_letters"
 
@@ -169,10 +170,12 @@ class RequestLetter(db.Model):
     signatory: Mapped[str] = mapped_column(String(160))
     addressee: Mapped[str] = mapped_column(String(200))
     original_filename: Mapped[str] = mapped_column(String(255))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    # The PDF (app.core.files); a replaced one is deleted with the change that replaces it.
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"), unique=True)
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
     request: Mapped[ConsultationRequest] = relationship(back_populates="letter")
+    file: Mapped[StoredFile] = relationship(cascade="all, delete-orphan", single_parent=True)

@@ -1,11 +1,10 @@
 """Routes of the Pemda's request journey: parse the form, call one service, flash, redirect."""
 
-import os
-
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core import files
 from app.core.access import pemda_required, request_reader_required
 from app.core.clock import now_utc
 from app.core.security_events import record_export
@@ -27,7 +26,7 @@ def _helpers():
 
 @bp.teardown_request
 def _discard_uncommitted(_exc):
-    # Anything written by a request that did not commit (files, queued mail) is dropped.
+    # Email queued by a request that did not commit is dropped.
     services.discard()
 
 
@@ -156,17 +155,5 @@ def letter(request_id: int):
     req = queries.get_visible(current_user, request_id)
     if req.letter is None:
         abort(404)
-    path = letters.path_of(req.letter.stored_name)
-    if not os.path.isfile(path):
-        abort(404)
     record_export("request_letter", req.letter, request_id=req.id)
-    response = send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=letters.display_name(req.letter.original_filename),
-        max_age=0,
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return files.download(req.letter.file, download_name=letters.display_name(req.letter.original_filename))

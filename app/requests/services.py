@@ -129,19 +129,19 @@ def illegal_message(exc: IllegalTransition) -> str:
 
 
 def commit() -> None:
-    """Commit once; then (and only then) send the queued email. Letter files follow the commit."""
+    """Commit once (the letter's file with it); then (and only then) send the queued email."""
     try:
-        letters.finish()
+        db.session.commit()
     except Exception:
+        db.session.rollback()
         drop_queued()
         raise
     send_queued()
 
 
 def discard() -> None:
-    """End of a request that did not commit: drop queued email and uncommitted files."""
+    """End of a request that did not commit: drop queued email."""
     drop_queued()
-    letters.discard_unfinished()
 
 
 # Internals ---------------------------------------------------------------------------------
@@ -249,11 +249,9 @@ def _attach_letter(req, form: RequestForm, checked, user: User, now: datetime) -
         letter.signatory = form.letter_signatory.data.strip()
         letter.addressee = form.letter_addressee.data.strip()
     if checked is not None:
-        if letter.stored_name:
-            letters.remove_after_commit(letter.stored_name)
-        stored = letters.store(checked)
+        stored = letters.store(checked, user.id)  # a replaced file goes with this change
         letter.original_filename = checked.display_name
-        letter.stored_name = stored.stored_name
+        letter.file = stored
         letter.size = stored.size
         letter.sha256 = stored.sha256
         letter.uploaded_at = now

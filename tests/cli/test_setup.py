@@ -5,8 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, text
 
 from app import create_app
 from app.auth.models import Role, User
@@ -21,6 +20,7 @@ from app.regions.models import Region
 from app.requests.models import ConsultationRequest
 from tests.cli.conftest import STRONG, link_path, typed_twice
 from tests.history.conftest import write_csv
+from tests.machine import scratch_database
 
 ADMIN = "admin@djpk.kemenkeu.go.id"
 
@@ -143,13 +143,11 @@ def test_seed_demo_is_refused_in_production(app, runner, monkeypatch):
 
 @pytest.mark.postgres
 def test_setup_on_a_fresh_postgres_database_runs_the_migrations(postgres_url, tmp_path):
-    name = f"{make_url(postgres_url).database}_setup"
-    admin = create_engine(postgres_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(postgres_url).set(database=name).render_as_string(hide_password=False)
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(tmp_path / "up"))
+    with scratch_database(postgres_url, "_setup") as url:
+        _setup_twice(create_app("testing", SQLALCHEMY_DATABASE_URI=url))
+
+
+def _setup_twice(app) -> None:
     try:
         runner = app.test_cli_runner()
         first = runner.invoke(args=["setup", "--email", ADMIN], input=typed_twice(STRONG))
@@ -165,6 +163,3 @@ def test_setup_on_a_fresh_postgres_database_runs_the_migrations(postgres_url, tm
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

@@ -2,11 +2,8 @@
 JavaScript, an encrypted one or an HTML page with "%PDF-" inside is refused with its reason
 and nothing is stored; a real PDF, a JPEG and a PNG are kept."""
 
-import os
-
 import pytest
 
-from app.compliance import evidence
 from tests import factories, files
 from tests.compliance.helpers import JPEG, PNG, all_breaches, text_of, upload
 
@@ -24,9 +21,8 @@ def _form(pemda, content: bytes, name: str) -> dict:
     }
 
 
-def _stored() -> set:
-    folder = evidence.folder()
-    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+def _stored() -> list[bytes]:
+    return files.stored("evidence")
 
 
 @pytest.fixture
@@ -60,5 +56,4 @@ def test_real_evidence_is_kept(client, logged_in, pemda, content, kind):
     assert response.status_code == 302
     (b,) = all_breaches()
     assert b.evidence_content_type == kind
-    with open(evidence.path_of(b.evidence_stored_name), "rb") as fh:
-        assert fh.read() == content
+    assert b.evidence_file.content == content and _stored() == [content]

@@ -13,7 +13,7 @@ from tests.compliance.helpers import NOW, PNG, breach, login_as, scheduled, text
 
 def _with_file(owner, **kwargs):
     b = breach(owner, **kwargs)
-    b.evidence_stored_name = evidence.store(CheckedEvidence(PNG, "image/png", "foto.png"))
+    b.evidence_file = evidence.store(CheckedEvidence(PNG, "image/png", "foto.png"))
     b.evidence_filename, b.evidence_content_type, b.evidence_size = "foto.png", "image/png", len(PNG)
     db.session.flush()
     return b
@@ -36,7 +36,7 @@ def test_the_pemda_page_lists_its_own_breaches_only(client, pemda, dprd, other):
 
 def test_the_pemda_downloads_its_own_evidence(client, pemda):
     b = _with_file(pemda)
-    evidence.finish()  # commits, and the file stays
+    db.session.commit()
     login_as(client, pemda)
     response = client.get(f"/pelanggaran/{b.id}/bukti")
     assert response.status_code == 200 and response.data == PNG
@@ -47,7 +47,7 @@ def test_the_pemda_downloads_its_own_evidence(client, pemda):
 def test_evidence_of_another_pemda_is_not_found(client, pemda, dprd, other, who):
     b = _with_file(pemda)
     users = {"dprd": dprd, "other": other}
-    evidence.finish()
+    db.session.commit()
     login_as(client, users[who])
     assert client.get(f"/pelanggaran/{b.id}/bukti").status_code == 404
     assert client.get(f"/pelanggaran/{b.id + 100}/bukti").status_code == 404
@@ -57,7 +57,7 @@ def test_evidence_of_another_pemda_is_not_found(client, pemda, dprd, other, who)
 def test_evidence_files_are_not_for_a_narasumber_nor_the_front_desk(client, pemda, role):
     b = _with_file(pemda)
     user = factories.user(role)
-    evidence.finish()
+    db.session.commit()
     login_as(client, user)
     with client.get(f"/pelanggaran/{b.id}/bukti") as response:
         assert response.status_code == 403

@@ -1,16 +1,15 @@
 """The coordinator's ledger: recording by hand (with and without a file), the session check,
 voiding with a reason, the filters and the counts per type."""
 
-import os
+import hashlib
 
-from flask import current_app
 from sqlalchemy import select
 
-from app.compliance import evidence, queries
+from app.compliance import queries
 from app.core.audit import AuditLog
 from app.extensions import db
 from app.outbox.models import OutboxMessage
-from tests import factories
+from tests import factories, files
 from tests.compliance.helpers import (
     JPEG,
     NOW,
@@ -47,7 +46,7 @@ def test_record_without_a_file(client, coordinator, pemda):
     assert b.type_code == "other" and b.region_id == pemda.region_id and b.unit_type == "pemda"
     assert b.recorded_by_kind == "coordinator" and b.recorded_by_id == coordinator.id
     assert b.note == "Sri Koordinator: Delegasi membawa spanduk promosi ke ruang tunggu."
-    assert b.request_id is None and b.evidence_stored_name is None and b.dedupe_key is None
+    assert b.request_id is None and b.evidence_file_id is None and b.dedupe_key is None
     mail = db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "compliance/breach_recorded"))
     assert [m.recipients for m in mail] == [[pemda.email]]
     page = text_of(client.get(response.headers["Location"]))
@@ -65,11 +64,8 @@ def test_record_with_a_session_and_a_png(client, coordinator, pemda):
     (b,) = all_breaches()
     assert b.request_id == req.id
     assert b.evidence_content_type == "image/png" and b.evidence_size == len(PNG)
-    assert b.evidence_filename == "foto_pintu.png" and b.evidence_stored_name.endswith(".png")
-    path = evidence.path_of(b.evidence_stored_name)
-    assert path.startswith(current_app.config["UPLOAD_DIR"])
-    with open(path, "rb") as fh:
-        assert fh.read() == PNG
+    assert b.evidence_filename == "foto_pintu.png"
+    assert b.evidence_file.content == PNG and b.evidence_file.sha256 == hashlib.sha256(PNG).hexdigest()
     assert db.session.scalars(select(AuditLog).where(AuditLog.action == "breach.file")).one()
     download = client.get(f"/pelanggaran/{b.id}/bukti")
     assert download.status_code == 200 and download.data == PNG
@@ -88,9 +84,8 @@ def test_session_by_reference_and_types_sniffed_from_content(client, coordinator
     assert [b.evidence_filename for b in all_breaches()] == ["a.png.jpg", "scan.pdf"]
 
 
-def _stored() -> set:
-    folder = evidence.folder()
-    return set(os.listdir(folder)) if os.path.isdir(folder) else set()
+def _stored() -> list[bytes]:
+    return files.stored("evidence")
 
 
 def test_a_file_of_another_type_is_refused(client, coordinator, pemda):

@@ -2,7 +2,6 @@
 of more rows than HISTORY_IMPORT_MAX_ROWS; nothing of such a file is kept on the server."""
 
 import io
-import os
 import time
 
 import pytest
@@ -10,7 +9,7 @@ import pytest
 from app.auth.models import Role
 from app.extensions import db
 from app.history import reader
-from tests import factories
+from tests import factories, files
 from tests.history.conftest import write_xlsx
 from tests.history.test_xlsx_limits import bomb
 from tests.requests.helpers import post_in_memory
@@ -28,9 +27,8 @@ def post(client, content: bytes, name: str):
     return post_in_memory(client, "/koordinator/impor", {"file": (io.BytesIO(content), name)})
 
 
-def kept(app) -> list[str]:
-    folder = os.path.join(app.config["UPLOAD_DIR"], "imports")
-    return os.listdir(folder) if os.path.isdir(folder) else []
+def kept(app) -> list[bytes]:
+    return files.stored("import")
 
 
 def test_a_bomb_is_refused_with_a_message_and_never_opened(app, client, coordinator, monkeypatch):

@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import Role
+from app.core.files import StoredFile
 from app.extensions import db
 from app.history import uploads
 from app.history.models import HistorySession, ImportBatch, RegionAlias
@@ -130,8 +131,9 @@ def test_a_file_is_never_taken_from_another_session_or_altered(app, client, coor
     answer = other.post("/masuk", data={"email": other_user.email, "password": factories.PASSWORD})
     factories.pass_code_step(other, answer, other_user.email)  # staff give their second factor
     assert other.get(url).status_code == 404
-    with open(f"{app.config['UPLOAD_DIR']}/imports/{sha256}", "ab") as fh:
-        fh.write(b"VC;Kab. Brebes;9/4/2023;DAU\n")
+    stored = db.session.scalars(select(StoredFile).where(StoredFile.sha256 == sha256)).one()
+    stored.content += b"VC;Kab. Brebes;9/4/2023;DAU\n"  # altered where it is kept
+    db.session.commit()
     assert client.get(url).status_code == 404
     assert client.get("/koordinator/impor/not-a-hash").status_code == 404
 

@@ -34,7 +34,7 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from tests import factories
 from tests.invites.helpers import attendees_of_icalendar, cancel, checked, reschedule, schedule
-from tests.outbox.conftest import free_port
+from tests.machine import free_port
 from tests.requests.helpers import login_as
 from tests.scheduling.factories import coordinator, narasumber, wib
 

@@ -2,7 +2,6 @@
 answer leaks a secret or sets a cookie, and that /metrics answers only METRICS_ALLOW."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ from app.ops import checks, metrics
 from app.outbox.models import OutboxMessage, OutboxState
 from app.scheduler import runner
 from app.scheduler.models import PROCESS_BEAT, SchedulerBeat, beat
+from tests.machine import free_port
 
 NOW = datetime(2026, 12, 8, 2, 10, tzinfo=UTC)
 SECRET = "s3cr3t-pw"
@@ -70,15 +70,9 @@ def _pending(created_at: datetime, state=OutboxState.PENDING) -> None:
     db.session.commit()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_healthz_answers_without_a_database(tmp_path):
     # A database nobody listens on: /healthz still answers, /readyz says why it is not ready.
-    url = f"postgresql+psycopg://konsultasi:{SECRET}@127.0.0.1:{_free_port()}/secretdb"
+    url = f"postgresql+psycopg://konsultasi:{SECRET}@127.0.0.1:{free_port()}/secretdb"
     broken = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR=str(tmp_path))
     client = broken.test_client()
     response = client.get("/healthz")
@@ -137,7 +131,7 @@ def test_readyz_503_without_any_heartbeat(client, stamped, frozen):
 
 
 def test_readyz_503_when_redis_is_unreachable(client, app, ready, monkeypatch):
-    uri = f"redis://:{SECRET}@127.0.0.1:{_free_port()}/0"
+    uri = f"redis://:{SECRET}@127.0.0.1:{free_port()}/0"
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", uri)
     response = client.get("/readyz")
     assert response.status_code == 503
@@ -259,7 +253,7 @@ def test_multiprocess_mode_adds_up_the_workers(tmp_path, client, monkeypatch):
 
 def test_gunicorn_with_two_workers_adds_up_their_metrics(tmp_path):
     """The real thing: gunicorn.conf.py, two workers, one multi-process directory."""
-    port = _free_port()
+    port = free_port()
     prom = tmp_path / "prom"
     prom.mkdir()
     env = {

@@ -6,18 +6,13 @@ Flask-Mail really connects); `smtp.stop()` closes the port (the relay is down) a
 """
 
 import email
-import socket
 import threading
 from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.machine import free_port
 
 
 class _Handler:

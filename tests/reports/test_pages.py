@@ -43,7 +43,7 @@ def test_exports_and_print(app, april, client, auth, coordinator):
     page = client.get(PAGES[3]).get_data(as_text=True)
     assert "Laporan Layanan Konsultasi DJPK" in page
     # The print rules are in a stylesheet: the Content-Security-Policy allows no inline style.
-    assert 'href="/static/css/report.css"' in page
+    assert 'href="/static/css/report.' in page  # report.<hash>.css
     with client.get("/static/css/report.css") as css:
         assert "@media print" in css.get_data(as_text=True)
 

@@ -4,7 +4,6 @@ request, none fails. (On SQLite the write lock serialises the posts; tests/reque
 covers the form sent twice there.)"""
 
 import html
-import os
 import re
 import threading
 import uuid
@@ -19,7 +18,7 @@ from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.requests.models import ConsultationRequest, RequestLetter
 from tests import factories
-from tests.files import PDF
+from tests.files import PDF, stored
 from tests.requests.helpers import ftf_data
 
 POSTS = 50
@@ -51,9 +50,9 @@ def count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def letter_files(app) -> list[str]:
-    folder = os.path.join(app.config["UPLOAD_DIR"], "letters")
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+def letter_files(app) -> list[bytes]:
+    db.session.expire_all()
+    return stored("letter")
 
 
 def open_form(server: str, pemda, topics) -> tuple[dict, dict]:

@@ -1,6 +1,5 @@
 """Editing (and so resubmitting) a request, withdrawing it, and transitions that are refused."""
 
-import os
 from datetime import UTC, datetime
 
 from sqlalchemy import select
@@ -12,6 +11,7 @@ from app.extensions import db
 from app.policy.services import create_version
 from app.requests.models import ConsultationRequest
 from tests import factories
+from tests.files import stored
 from tests.requests.helpers import PDF, form_data, ftf_data, login_as, text_of
 
 # Tuesday 15 December 2026, 09:00 WIB.
@@ -24,10 +24,6 @@ def audit_entries(req, action):
             select(AuditLog).where(AuditLog.object_id == str(req.id), AuditLog.action == action)
         )
     )
-
-
-def letter_path(app, stored_name):
-    return os.path.join(app.config["UPLOAD_DIR"], "letters", stored_name)
 
 
 def test_edit_form_is_filled_with_the_request(client, pemda, topics):
@@ -101,31 +97,29 @@ def test_edit_uses_the_policy_version_of_the_request(client, pemda, topics):
 def test_edit_keeps_the_letter_when_no_new_file(client, app, pemda, topics):
     req = factories.consultation(pemda, mode=Mode.FTF, start=START)
     db.session.commit()
-    stored = req.letter.stored_name
+    kept = req.letter.file_id
     login_as(client, pemda)
     data = ftf_data(topics, windows=[("2026-12-15", "09:00", "10:00")], upload=None)
     data["letter_number"] = "900/456/BPKAD/2026"
     assert client.post(f"/permohonan/{req.id}/ubah", data=data).status_code == 302
     db.session.refresh(req)
-    assert req.letter.stored_name == stored
+    assert req.letter.file_id == kept
     assert req.letter.number == "900/456/BPKAD/2026"
-    assert os.path.exists(letter_path(app, stored))
+    assert stored("letter") == [PDF]
 
 
 def test_edit_replaces_the_letter(client, app, pemda, topics):
     req = factories.consultation(pemda, mode=Mode.FTF, start=START)
     db.session.commit()
-    old = req.letter.stored_name
+    old = req.letter.file_id
     login_as(client, pemda)
     new_pdf = PDF + b"% versi kedua\n"
     data = ftf_data(topics, windows=[("2026-12-15", "09:00", "10:00")], upload=(new_pdf, "surat-baru.pdf"))
     assert client.post(f"/permohonan/{req.id}/ubah", data=data).status_code == 302
     db.session.refresh(req)
-    assert req.letter.stored_name != old
+    assert req.letter.file_id != old
     assert req.letter.original_filename == "surat-baru.pdf"
-    assert not os.path.exists(letter_path(app, old))
-    with open(letter_path(app, req.letter.stored_name), "rb") as fh:
-        assert fh.read() == new_pdf
+    assert stored("letter") == [new_pdf]  # the old file went with the change
     [entry] = audit_entries(req, "request.edit")
     assert entry.before["letter"]["sha256"] != entry.after["letter"]["sha256"]
 

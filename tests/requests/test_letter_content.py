@@ -3,7 +3,6 @@ a launch action or an embedded file, an encrypted PDF, a header with nothing beh
 PDF without pages are refused with a message saying which; nothing of them is stored."""
 
 import hashlib
-import os
 
 import pytest
 from sqlalchemy import func, select
@@ -55,9 +54,8 @@ REFUSED = {
 }
 
 
-def stored_letters(app) -> list[str]:
-    folder = os.path.join(app.config["UPLOAD_DIR"], "letters")
-    return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
+def stored_letters(app) -> list[bytes]:
+    return files.stored("letter")
 
 
 def count(model) -> int:
@@ -82,8 +80,8 @@ def test_a_real_pdf_is_accepted_and_stored_as_sent(app, client, auth, pemda, top
     assert response.status_code == 302
     letter = db.session.scalars(select(RequestLetter)).one()
     assert letter.sha256 == hashlib.sha256(content).hexdigest()
-    with open(os.path.join(app.config["UPLOAD_DIR"], "letters", letter.stored_name), "rb") as fh:
-        assert fh.read() == content
+    assert letter.file.content == content
+    assert stored_letters(app) == [content]
 
 
 def test_every_refusal_has_its_own_reason():

@@ -1,6 +1,5 @@
 """Submitting a request: the happy paths, and the form shown again with every value kept."""
 
-import os
 from datetime import UTC, datetime
 
 from flask import url_for
@@ -77,9 +76,7 @@ def test_submit_ftf_request_with_letter(client, app, pemda, topics):
     assert letter.original_filename == "Surat_Bupati.pdf"
     assert letter.size == len(PDF)
     assert len(letter.sha256) == 64
-    path = os.path.join(app.config["UPLOAD_DIR"], "letters", letter.stored_name)
-    with open(path, "rb") as fh:
-        assert fh.read() == PDF
+    assert letter.file.content == PDF and letter.file.sha256 == letter.sha256
     with client.get(f"/permohonan/{req.id}/surat") as download:
         assert download.status_code == 200
         assert download.data == PDF

@@ -1,16 +1,15 @@
-"""Upload attacks and failures: only real PDFs up to 5 MB are kept, under generated names."""
+"""Upload attacks and failures: only real PDFs up to 5 MB are kept, in the database, and no
+file is written to disk."""
 
 import os
-import re
 
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.requests.models import ConsultationRequest, RequestLetter
+from tests.files import stored
 from tests.requests.helpers import PDF, ftf_data, login_as, post_in_memory, text_of
-
-STORED = re.compile(r"^[0-9a-f]{32}\.pdf$")
 
 
 def files_under(folder: str) -> set[str]:
@@ -22,7 +21,7 @@ def files_under(folder: str) -> set[str]:
 
 @pytest.fixture
 def upload_tree(app):
-    """Snapshot of everything around the upload directory, to see what a request wrote."""
+    """Snapshot of everything around the (former) upload directory, to see what a request wrote."""
     around = os.path.dirname(os.path.abspath(app.config["UPLOAD_DIR"]))
     before = files_under(around)
     return lambda: files_under(around) - before
@@ -30,6 +29,8 @@ def upload_tree(app):
 
 def nothing_stored(new_files) -> None:
     assert new_files() == set()
+    db.session.expire_all()
+    assert stored() == []
     assert db.session.scalars(select(ConsultationRequest)).first() is None
     assert db.session.scalars(select(RequestLetter)).first() is None
 
@@ -84,17 +85,17 @@ def test_exactly_five_megabytes_is_accepted(client, app, pemda, topics):
     assert db.session.scalars(select(RequestLetter)).one().size == app.config["MAX_LETTER_BYTES"]
 
 
-def test_path_traversal_name_is_stored_under_a_generated_name(client, app, pemda, topics, upload_tree):
+def test_path_traversal_name_is_kept_only_as_a_safe_display_name(client, app, pemda, topics, upload_tree):
     login_as(client, pemda)
     data = ftf_data(topics, upload=(PDF, "../../etc/passwd.pdf"))
     assert client.post("/permohonan/baru", data=data).status_code == 302
     letter = db.session.scalars(select(RequestLetter)).one()
-    assert STORED.match(letter.stored_name)
     assert letter.original_filename == "etc_passwd.pdf"
-    upload_dir = os.path.basename(os.path.abspath(app.config["UPLOAD_DIR"]))
-    assert upload_tree() == {os.path.join(upload_dir, "letters", letter.stored_name)}
+    assert upload_tree() == set()  # nothing on disk
+    assert stored("letter") == [PDF]
     with client.get(f"/permohonan/{letter.request_id}/surat") as response:
         assert response.headers["Content-Disposition"] == "attachment; filename=etc_passwd.pdf"
+        assert response.get_data() == PDF
 
 
 def test_nothing_is_stored_when_the_policy_refuses(client, pemda, topics, upload_tree):
