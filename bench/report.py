@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert, select, text  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from app import create_app  # noqa: E402
 from app.auth.models import Role, UnitType, User  # noqa: E402
@@ -53,6 +53,7 @@ from app.reports.snapshots import raise_version, report_json  # noqa: E402
 from app.requests.models import ConsultationRequest, DelegationMember, request_topics  # noqa: E402
 from app.satisfaction.models import SatisfactionRating  # noqa: E402
 from app.seed_data import TOPICS  # noqa: E402
+from config import psycopg_url  # noqa: E402
 
 FIRST_DAY, HISTORY_END, LIVE_START, LAST_DAY = (
     date(2021, 12, 1),
@@ -73,20 +74,60 @@ def _days(first: date, end: date) -> list[date]:
     ]
 
 
-def _insert(model, rows: list[dict]) -> None:
+def insert_rows(model, rows: list[dict]) -> None:
+    """Bulk insert in the session's transaction: COPY on PostgreSQL, executemany in chunks
+    elsewhere. `model` is a mapped class or a Table; rows may leave out columns that have a
+    default (or are nullable)."""
+    if not rows:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        _copy(getattr(model, "__table__", model), rows)
+        return
     for i in range(0, len(rows), CHUNK):
         db.session.execute(insert(model), rows[i : i + CHUNK])
 
 
+def _copy(table, rows: list[dict]) -> None:
+    """COPY FROM STDIN, with each value made what SQLAlchemy would bind (enums, JSON, UTC)."""
+    dialect = db.session.get_bind().dialect
+    given = set().union(*rows)
+    columns, defaults, processors = [], [], []
+    for column in table.columns:
+        scalar = column.default is not None and column.default.is_scalar
+        if column.name not in given and not scalar:
+            continue  # the database's default, or NULL
+        columns.append(column.name)
+        defaults.append(column.default.arg if scalar else None)
+        processors.append(column.type._cached_bind_processor(dialect))
+    names = ", ".join(f'"{name}"' for name in columns)
+    raw = db.session.connection().connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            values = []
+            for name, default, process in zip(columns, defaults, processors, strict=True):
+                value = row.get(name, default)
+                values.append(process(value) if process and value is not None else value)
+            copy.write_row(values)
+
+
+def next_id(model) -> int:
+    """The first free id of `model` (1 in an empty table): build() adds to what is there."""
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
 def build(rng: random.Random) -> None:
+    """Add the five years of data to the current database (its regions loaded). On an empty
+    one the ids start at 1; rows already there (bench/pages.py's demo accounts) are kept, and
+    topics already there are reused by code."""
     t0 = clock.perf_counter()
     now = datetime(2026, 12, 1, tzinfo=UTC)
     regions = db.session.scalars(select(Region.id).order_by(Region.id)).all()
+    existing = dict(db.session.execute(select(Topic.code, Topic.id)).all())
     topics = [
-        {"id": i, "code": c, "name": n, "active": True, "sort_order": i}
+        {"id": existing.get(c, i), "code": c, "name": n, "active": True, "sort_order": i}
         for i, (c, n, _) in enumerate(TOPICS, 1)
     ]
-    _insert(Topic, topics)
+    insert_rows(Topic, [t for t in topics if t["code"] not in existing])
     units = {rid: rng.choice(list(UnitType)) for rid in regions}
     users = [
         {
@@ -102,17 +143,18 @@ def build(rng: random.Random) -> None:
             "activated_at": now,
             "session_version": 1,
         }
-        for i, rid in enumerate(regions, 1)
+        for i, rid in enumerate(regions, next_id(User))
     ]
-    _insert(User, users)
+    insert_rows(User, users)
     operator = {u["region_id"]: u["id"] for u in users}
     topic_ids = [t["id"] for t in topics]
 
+    batch = next_id(ImportBatch)
     db.session.execute(
         insert(ImportBatch),
         [
             {
-                "id": 1,
+                "id": batch,
                 "filename": "riwayat.xlsx",
                 "sha256": "0" * 64,
                 "imported_at": now,
@@ -123,27 +165,28 @@ def build(rng: random.Random) -> None:
     )
     history_days = _days(FIRST_DAY, HISTORY_END)
     history, history_topics = [], []
-    for hid in range(1, HISTORY + 1):
+    first = next_id(HistorySession)
+    for hid in range(first, first + HISTORY):
         rid = rng.choice(regions)
         resolved = rng.random() < 0.9
         history.append(
             {
                 "id": hid,
-                "batch_id": 1,
+                "batch_id": batch,
                 "mode": rng.choice((Mode.VC, Mode.VC, Mode.FTF)),
                 "session_date": rng.choice(history_days),
                 "region_id": rid if resolved else None,
                 "unit_type": units[rid],
                 "service_user": f"Daerah {rid}",
-                "row_number": hid,
+                "row_number": hid - first + 1,
                 "fingerprint": f"bench-{hid}",
             }
         )
         history_topics += [
             {"session_id": hid, "topic_id": t} for t in rng.sample(topic_ids, rng.randint(1, 3))
         ]
-    _insert(HistorySession, history)
-    _insert(history_session_topics, history_topics)
+    insert_rows(HistorySession, history)
+    insert_rows(history_session_topics, history_topics)
 
     live_days = _days(LIVE_START, LAST_DAY)
     states = (
@@ -153,7 +196,8 @@ def build(rng: random.Random) -> None:
         + [RequestState.SCHEDULED] * 4
     )
     requests, req_topics, members, ratings = [], [], [], []
-    for rid_ in range(1, LIVE + 1):
+    first = next_id(ConsultationRequest)
+    for rid_ in range(first, first + LIVE):
         region = rng.choice(regions)
         start = datetime.combine(rng.choice(live_days), datetime.min.time(), WIB).replace(
             hour=rng.randint(8, 15)
@@ -200,15 +244,16 @@ def build(rng: random.Random) -> None:
                     "rated_at": start + timedelta(days=1),
                 }
             )
-    _insert(ConsultationRequest, requests)
-    _insert(request_topics, req_topics)
-    _insert(DelegationMember, members)
-    _insert(SatisfactionRating, ratings)
+    insert_rows(ConsultationRequest, requests)
+    insert_rows(request_topics, req_topics)
+    insert_rows(DelegationMember, members)
+    insert_rows(SatisfactionRating, ratings)
 
     span = (LAST_DAY - FIRST_DAY).days * 86400
     first = datetime.combine(FIRST_DAY, datetime.min.time(), WIB)
     breaches = []
-    for bid in range(1, BREACHES + 1):
+    first_breach = next_id(Breach)
+    for bid in range(first_breach, first_breach + BREACHES):
         region = rng.choice(regions)
         voided = rng.random() < 0.1
         breaches.append(
@@ -223,7 +268,7 @@ def build(rng: random.Random) -> None:
                 "voided_at": now if voided else None,
             }
         )
-    _insert(Breach, breaches)
+    insert_rows(Breach, breaches)
     db.session.commit()
     print(
         f"  data: {HISTORY} history sessions, {LIVE} requests, {len(members)} delegation members, "
@@ -314,30 +359,40 @@ def measure(runs: int) -> dict[str, float]:
     return medians
 
 
+def reset_schema() -> None:
+    """Empty the app context's database: every table dropped, the schema created again
+    (db.create_all) and the regions loaded."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
+    db.drop_all()
+    db.create_all()
+    from app.regions.services import load_regions
+
+    load_regions()
+    db.session.commit()
+
+
+def analyze() -> None:
+    """Fresh statistics and visibility map, as autovacuum gives a production server (this
+    machine's PostgreSQL runs with autovacuum off)."""
+    name = db.engine.dialect.name
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if name == "postgresql" else "ANALYZE"))
+
+
 def run(url: str, runs: int, seed: int) -> tuple[str, dict[str, float]]:
-    for prefix in ("postgres://", "postgresql://"):
-        if url.startswith(prefix):
-            url = "postgresql+psycopg://" + url[len(prefix) :]
-    app = create_app("testing", SQLALCHEMY_DATABASE_URI=url, UPLOAD_DIR="/tmp/bench-report-uploads")
+    app = create_app(
+        "testing", SQLALCHEMY_DATABASE_URI=psycopg_url(url), UPLOAD_DIR="/tmp/bench-report-uploads"
+    )
     with app.app_context():
         name = db.engine.dialect.name
         print(f"database: {name}")
-        if name == "postgresql":
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
-                conn.execute(text("CREATE EXTENSION IF NOT EXISTS btree_gist"))
-        db.drop_all()
-        db.create_all()
-        from app.regions.services import load_regions
-
-        load_regions()
-        db.session.commit()
+        reset_schema()
         build(random.Random(seed))
-        # Fresh statistics and visibility map, as autovacuum gives a production server (this
-        # machine's PostgreSQL runs with autovacuum off).
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE" if name == "postgresql" else "ANALYZE"))
+        analyze()
         gc.collect()
         gc.freeze()  # as wsgi.py does after start-up
         medians = measure(runs)

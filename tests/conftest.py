@@ -87,6 +87,17 @@ def _keep_root_logger():
 
 
 @pytest.fixture(autouse=True)
+def _keep_limiter():
+    """Every create_app() calls init_app on the one global `limiter`: a production app made by
+    a test points its storage at that app's REDIS_URL (tests/hardening: 127.0.0.1:9). Restored
+    after the test, or every later test fails in limiter.reset() (seen with random order)."""
+    saved = dict(vars(limiter))
+    yield
+    vars(limiter).clear()
+    vars(limiter).update(saved)
+
+
+@pytest.fixture(autouse=True)
 def _clean_state(request):
     """Each test starts with empty tables (but the regions) and fresh rate limits."""
     if "app" not in request.fixturenames:

@@ -58,7 +58,7 @@ def _registrations_page(reject_form: RejectRegistrationForm, refused_id: int | N
     with the reason typed and the error summary."""
     return render_template(
         "admin/registrations.html",
-        users=accounts.pending_registrations(),
+        pagination=accounts.pending_registrations(request.args.get("page", 1, type=int)),
         reject_form=reject_form,
         refused_id=refused_id,
     )

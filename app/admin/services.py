@@ -80,14 +80,15 @@ def generate_password() -> str:
 # Registrations -------------------------------------------------------------------------
 
 
-def pending_registrations() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(User.role == Role.PEMDA, User.activated_at.is_(None), User.deactivated_at.is_(None))
-            .order_by(User.created_at)
-        )
+def pending_registrations(page: int = 1, per_page: int = 50):
+    """One page of the registrations waiting for activation, oldest first, with their Pemda."""
+    query = (
+        select(User)
+        .where(User.role == Role.PEMDA, User.activated_at.is_(None), User.deactivated_at.is_(None))
+        .options(selectinload(User.region))
+        .order_by(User.created_at, User.id)
     )
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def _pending(user_id: int) -> User:

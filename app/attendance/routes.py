@@ -54,7 +54,7 @@ def next_step_of(req) -> str:
 @bp.route("/<int:request_id>/konfirmasi-kehadiran", methods=["GET", "POST"])
 @pemda_required
 def confirm(request_id: int):
-    req = queries.get_owned(current_user, request_id)
+    req = queries.get_owned(current_user, request_id, full=True)
     now = now_utc()
     window = services.window_of(req, now)
     closed = services.closed_message(req, window, now)
@@ -103,7 +103,7 @@ def confirm(request_id: int):
 @bp.route("/<int:request_id>/konfirmasi-jadwal")
 @request_reader_required
 def letter(request_id: int):
-    req = queries.get_visible(current_user, request_id)
+    req = queries.get_visible(current_user, request_id, full=True)
     if not req.booking_code or req.scheduled_start is None or req.state not in services.LETTER_STATES:
         abort(404)
     link = qr.verification_link(req)

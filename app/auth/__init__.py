@@ -4,24 +4,22 @@ from flask import Blueprint
 from flask_wtf.csrf import CSRFError
 
 from app.auth import sessions
-from app.extensions import db, login
+from app.extensions import login
 
 bp = Blueprint("auth", __name__)
 
 
 @login.user_loader
 def load_user(session_id: str):
-    from app.auth.models import User
-
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user, row = sessions.load(int(user_id))
     if user is None:
         return None
     # The server-side row (app/auth/sessions.py) must be open, fresh and of this user: a
     # logged-out, idle or copied-after-logout cookie, or a remember cookie, loads nobody.
-    if not sessions.check(user):
+    if not sessions.check(user, row):
         return None
     # A changed password (or a forced logout) bumps session_version and ends old sessions.
     if str(user.session_version) != version or not user.is_active:

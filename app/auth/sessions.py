@@ -19,7 +19,7 @@ from hashlib import sha512
 
 from flask import current_app, request, session
 from sqlalchemy import ForeignKey, Integer, String, select
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from app.auth.models import STAFF_ROLES, User
 from app.core import audit
@@ -34,6 +34,7 @@ SESSION_KEY = "_sid"
 ENDED = "konsultasi.session_ended"
 CURRENT = "konsultasi.session_row"
 CHECKED = "konsultasi.session_checked"
+LOADED = "konsultasi.session_loaded"
 USER_AGENT_LENGTH = 255
 # last_seen_at is written at most this often, not on every request.
 TOUCH_EVERY = timedelta(minutes=1)
@@ -126,6 +127,30 @@ def current_row() -> UserSession | None:
     return row_for(session.get(SESSION_KEY))
 
 
+def load(user_id: int) -> tuple[User | None, UserSession | None]:
+    """The user and this browser's row of that user, in one statement (the loader's look-up,
+    on every request); the row is None when the cookie names no row of this user.
+
+    Both are kept in the environ until the request ends: the session's identity map holds
+    rows weakly, and the hooks that drop Flask-Login's cached user would otherwise load the
+    user (and after_load the row) again."""
+    token = session.get(SESSION_KEY)
+    loaded = request.environ.get(LOADED)
+    if loaded is not None and loaded[0] == (user_id, token):
+        return loaded[1]
+    found = None
+    if isinstance(token, str) and token:
+        found = db.session.execute(
+            select(User, UserSession)
+            .join(UserSession, UserSession.user_id == User.id)
+            .options(joinedload(User.region))  # a Pemda's pages show its name and time zone
+            .where(UserSession.token_hash == _hash(token), User.id == user_id)
+        ).first()
+    user, row = found if found is not None else (db.session.get(User, user_id), None)
+    request.environ[LOADED] = ((user_id, token), (user, row))
+    return user, row
+
+
 def problem(row: UserSession | None, user: User, now: datetime) -> str | None:
     """Why `row` cannot carry a request of `user` now (an EndReason), or None when it can."""
     if row is None or row.user_id != user.id or row.ended_at is not None:
@@ -139,17 +164,17 @@ def problem(row: UserSession | None, user: User, now: datetime) -> str | None:
     return None
 
 
-def check(user: User) -> bool:
-    """The loader's test: may this request go on as `user`? Notes the outcome in the environ.
+def check(user: User, row: UserSession | None) -> bool:
+    """The loader's test: may this request go on as `user`, with this browser's `row` (see
+    load())? Notes the outcome in the environ.
 
     The loader may run several times in one request (hooks drop the cached user): the
-    answer for one user and cookie is looked up once.
+    answer for one user and cookie is worked out once.
     """
     asked = (user.id, session.get(SESSION_KEY))
     done = request.environ.get(CHECKED)
     if done is not None and done[0] == asked:
         return done[1]
-    row = current_row()
     reason = problem(row, user, now_utc())
     if reason is None:
         request.environ[CURRENT] = row.id

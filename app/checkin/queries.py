@@ -4,8 +4,9 @@ day's once today expects nobody more, a session by its booking code, a visit's b
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
+from app.attendance.models import AttendanceConfirmation
 from app.checkin.models import Visit
 from app.compliance.models import Breach
 from app.core.access import visible_requests
@@ -49,7 +50,14 @@ def sessions_on(day: date, name: str | None = None, viewer=None) -> list[Consult
             R.scheduled_start >= start,
             R.scheduled_start < end,
         )
-        .options(selectinload(R.region))
+        .options(
+            contains_eager(R.region),
+            selectinload(R.topics),
+            joinedload(R.visit).selectinload(Visit.guests),
+            joinedload(R.confirmation).selectinload(AttendanceConfirmation.guests),
+            joinedload(R.policy_version),  # the confirmation window of each
+            joinedload(R.room),
+        )
         .order_by(R.scheduled_start, R.id)
     )
     if viewer is not None:
@@ -60,6 +68,24 @@ def sessions_on(day: date, name: str | None = None, viewer=None) -> list[Consult
             or_(Region.display_name.ilike(pattern, escape=ESCAPE), Region.name.ilike(pattern, escape=ESCAPE))
         )
     return list(db.session.scalars(query))
+
+
+def desk_session(request_id: int) -> ConsultationRequest | None:
+    """One session as its desk page shows it: Pemda, topics, arrival, confirmation and policy
+    (the confirmation window) loaded with it."""
+    R = ConsultationRequest
+    return db.session.scalars(
+        select(R)
+        .where(R.id == request_id)
+        .options(
+            joinedload(R.region),
+            selectinload(R.topics),
+            joinedload(R.visit).selectinload(Visit.guests),
+            joinedload(R.confirmation).selectinload(AttendanceConfirmation.guests),
+            joinedload(R.policy_version),
+            joinedload(R.room),
+        )
+    ).first()
 
 
 def next_day_to_show(now: datetime, today: list[ConsultationRequest]) -> date | None:
@@ -83,6 +109,7 @@ def walk_ins_on(day: date) -> list[Visit]:
         db.session.scalars(
             select(Visit)
             .where(Visit.walk_in.is_(True), Visit.arrived_at >= start, Visit.arrived_at < end)
+            .options(selectinload(Visit.guests), joinedload(Visit.region))
             .order_by(Visit.arrived_at, Visit.id)
         )
     )
@@ -95,7 +122,12 @@ def visits_on(day: date) -> list[Visit]:
         db.session.scalars(
             select(Visit)
             .where(Visit.arrived_at >= start, Visit.arrived_at < end)
-            .options(selectinload(Visit.guests), selectinload(Visit.region))
+            .options(
+                selectinload(Visit.guests),
+                joinedload(Visit.region),
+                joinedload(Visit.request),  # its booking code and time in the visitor log
+                joinedload(Visit.checked_in_by),
+            )
             .order_by(Visit.arrived_at, Visit.id)
         )
     )

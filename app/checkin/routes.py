@@ -61,7 +61,7 @@ def _forget_unsent(_exc):
 
 def _desk_session(request_id: int) -> ConsultationRequest:
     """A face-to-face session the desk user may see (the front desk: one of its day), else 404."""
-    req = db.session.get(ConsultationRequest, request_id)
+    req = queries.desk_session(request_id)
     if req is None or req.mode != Mode.FTF or req.scheduled_start is None or not can_see(current_user, req):
         abort(404)
     return req

@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import UnitType
 from app.compliance.models import Breach
@@ -86,7 +86,9 @@ def _conditions(f: LedgerFilters, *, with_type: bool = True) -> list:
     return conds
 
 
-def ledger_page(f: LedgerFilters, page: int = 1):
+def ledger_page(f: LedgerFilters, page: int = 1, total: int | None = None):
+    """One page of the ledger; `total`: how many records match, when the caller knows it
+    (from type_counts()), which spares counting them again."""
     query = (
         select(Breach)
         .where(*_conditions(f))
@@ -98,7 +100,16 @@ def ledger_page(f: LedgerFilters, page: int = 1):
         )
         .order_by(Breach.recorded_at.desc(), Breach.id.desc())
     )
-    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=total is None)
+    if total is not None:
+        pagination.total = total
+    return pagination
+
+
+def matching_total(f: LedgerFilters, counts: dict[str, int]) -> int:
+    """How many records the ledger shows, from type_counts(f): the filtered type's count, or
+    all of them when no (known) type is chosen."""
+    return counts[f.type_code] if f.type_code in counts else sum(counts.values())
 
 
 def type_counts(f: LedgerFilters) -> dict[str, int]:
@@ -112,15 +123,19 @@ def type_counts(f: LedgerFilters) -> dict[str, int]:
     return {str(code): found.get(str(code), 0) for code in CATALOGUE}
 
 
-def breaches_of_pemda(region_id: int, unit_type: UnitType) -> list[Breach]:
-    return list(
-        db.session.scalars(
-            select(Breach)
-            .where(Breach.region_id == region_id, Breach.unit_type == unit_type)
-            .options(selectinload(Breach.request), selectinload(Breach.region))
-            .order_by(Breach.recorded_at.desc(), Breach.id.desc())
-        )
+# Breaches per page of the Pemda's own list.
+PEMDA_PER_PAGE = 20
+
+
+def breaches_of_pemda(region_id: int, unit_type: UnitType, page: int = 1):
+    """One page (Pagination) of the Pemda's breaches, newest first."""
+    query = (
+        select(Breach)
+        .where(Breach.region_id == region_id, Breach.unit_type == unit_type)
+        .options(selectinload(Breach.request), joinedload(Breach.region))
+        .order_by(Breach.recorded_at.desc(), Breach.id.desc())
     )
+    return db.paginate(query, page=page, per_page=PEMDA_PER_PAGE, error_out=False)
 
 
 def breaches_of_request(request_id: int) -> list[Breach]:
@@ -184,6 +199,35 @@ def over_threshold(region_id: int, unit_type: UnitType, policy: PolicyValues, no
 def standing(region_id: int, unit_type: UnitType, policy: PolicyValues, now: datetime) -> Standing:
     months = policy.breach_threshold_months
     return Standing(count_in_window(region_id, unit_type, months, now), policy.breach_threshold_count, months)
+
+
+def standing_with_profile(
+    region_id: int, unit_type: UnitType, policy: PolicyValues, now: datetime
+) -> Standing:
+    """standing() with the 12-month profile (profile()) in its `counts`, in one statement:
+    live breaches per type, counted over both windows."""
+    months = policy.breach_threshold_months
+    threshold_from, profile_from = months_before(now, months), months_before(now, PROFILE_MONTHS)
+    in_threshold = func.count(case((Breach.recorded_at >= threshold_from, Breach.id)))
+    in_profile = func.count(case((Breach.recorded_at >= profile_from, Breach.id)))
+    rows = db.session.execute(
+        select(Breach.type_code, in_threshold, in_profile)
+        .where(
+            Breach.region_id == region_id,
+            Breach.unit_type == unit_type,
+            Breach.voided_at.is_(None),
+            Breach.recorded_at >= min(threshold_from, profile_from),
+            Breach.recorded_at <= now,
+        )
+        .group_by(Breach.type_code)
+    ).all()
+    found = {code: n for code, _n, n in rows}
+    return Standing(
+        sum(n for _code, n, _p in rows),
+        policy.breach_threshold_count,
+        months,
+        {str(code): found.get(str(code), 0) for code in CATALOGUE},
+    )
 
 
 def needs_override(req: ConsultationRequest) -> bool:

@@ -56,10 +56,7 @@ def breach_standing(req) -> queries.Standing:
     cache = g.setdefault("_breach_standing", {})
     if req.id not in cache:
         now = now_utc()
-        found = queries.standing(req.region_id, req.unit_type, policy_of(req, now), now)
-        cache[req.id] = queries.Standing(
-            found.count, found.limit, found.months, queries.profile(req.region_id, req.unit_type, now)
-        )
+        cache[req.id] = queries.standing_with_profile(req.region_id, req.unit_type, policy_of(req, now), now)
     return cache[req.id]
 
 
@@ -100,7 +97,9 @@ def _render_ledger(args, refused=None):
         form=form,
         counts=counts,
         total=sum(counts.values()),
-        pagination=queries.ledger_page(filters, args.get("page", 1, type=int)),
+        pagination=queries.ledger_page(
+            filters, args.get("page", 1, type=int), total=queries.matching_total(filters, counts)
+        ),
         void_form=VoidForm(formdata=None),
         refused=refused,
     )
@@ -204,9 +203,13 @@ def mine():
     now = now_utc()
     _version, policy = policy_in_force(now)
     found = queries.standing(current_user.region_id, current_user.unit_type, policy, now)
+    pagination = queries.breaches_of_pemda(
+        current_user.region_id, current_user.unit_type, request.args.get("page", 1, type=int)
+    )
     return render_template(
         "compliance/mine.html",
-        breaches=queries.breaches_of_pemda(current_user.region_id, current_user.unit_type),
+        breaches=pagination.items,
+        pagination=pagination,
         profile=queries.profile(current_user.region_id, current_user.unit_type, now),
         standing=found,
         zone=current_user.timezone,

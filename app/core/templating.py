@@ -3,9 +3,10 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date, format_time
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 
 ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -14,11 +15,16 @@ def zone_abbr(zone: str) -> str:
     return ZONE_ABBREVIATIONS.get(zone, zone)
 
 
-def _locale() -> str:
+_INDONESIAN = Locale.parse("id")
+
+
+def _locale() -> Locale:
+    """The request's locale as a parsed Babel Locale: Babel parses a locale given as a string
+    again on every call, and a list page formats hundreds of times."""
     try:
-        return str(get_locale() or "id")
+        return get_locale() or _INDONESIAN
     except RuntimeError:
-        return "id"
+        return _INDONESIAN
 
 
 def fmt_date(value: date | datetime | None, zone: str = "Asia/Jakarta", fmt: str = "full") -> str:
@@ -31,12 +37,12 @@ def fmt_date(value: date | datetime | None, zone: str = "Asia/Jakarta", fmt: str
     return format_date(value, format=pattern, locale=_locale())
 
 
-def _clock(value: datetime, loc: str) -> str:
+def _clock(value: datetime, loc: Locale) -> str:
     """The time of day as the locale writes it: "09.00" in Indonesian, "9:00 AM" in English."""
     return format_time(value, "short", locale=loc)
 
 
-def _day_and_clock(value: datetime, loc: str) -> str:
+def _day_and_clock(value: datetime, loc: Locale) -> str:
     return f"{format_date(value, 'EEEE, d MMMM y', locale=loc)} {_clock(value, loc)}"
 
 
@@ -73,7 +79,7 @@ def fmt_time_range(start: datetime | None, end: datetime | None, zone: str = "As
     return f"{_clock(start.astimezone(tz), loc)}–{_clock(end.astimezone(tz), loc)} {zone_abbr(zone)}"
 
 
-def _span(start: datetime, end: datetime, zone: str, loc: str) -> str:
+def _span(start: datetime, end: datetime, zone: str, loc: Locale) -> str:
     """Start and end in `zone`: the day written once when they share it, the zone once."""
     tz = ZoneInfo(zone)
     s, e = start.astimezone(tz), end.astimezone(tz)
@@ -108,10 +114,41 @@ def args_with(**changes) -> str:
     return url_for(request.endpoint, **(request.view_args or {}), **args)
 
 
+# The catalogue of each locale, as Flask-Babel loaded it (it keeps them for the process too).
+_translations_by_locale: dict = {}
+
+
+def _translations():
+    """The translations of the current locale. Flask-Babel's own template callables find them
+    again on every call (domain, context, locale, the locale's name, its cache), and a page
+    makes hundreds of calls; here one look-up of the locale and a dict. The locale is the key,
+    so a language switch (refresh(), force_locale()) is followed at once."""
+    locale = get_locale()
+    found = _translations_by_locale.get(locale)
+    if found is None:
+        found = get_translations()
+        if locale is not None:
+            _translations_by_locale[locale] = found
+    return found
+
+
+def _install_gettext(app: Flask) -> None:
+    """Replace Flask-Babel's template gettext callables (installed by babel.init_app, same
+    behaviour, newstyle) with ones that look the catalogue up once per locale."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     from app.catalog.labels import room_label
     from app.core.urls import public_url_for
 
+    _install_gettext(app)
     app.jinja_env.globals["args_with"] = args_with
     # Absolute links (email, the printed letter): from PUBLIC_URL, never the request's Host.
     app.jinja_env.globals["public_url_for"] = public_url_for

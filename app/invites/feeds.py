@@ -138,6 +138,13 @@ def owner_name(kind: FeedKind | str, owner) -> str:
     return owner.user.name if FeedKind(kind) == FeedKind.NARASUMBER else owner.name
 
 
+def active_tokens() -> dict[tuple[str, int], FeedToken]:
+    """Every token not revoked, by (kind, owner id): the administrator's page shows them all,
+    read at once rather than one active_token() per owner."""
+    rows = db.session.scalars(select(FeedToken).where(FeedToken.revoked_at.is_(None)))
+    return {(FeedKind(row.kind).value, row.owner_id): row for row in rows}
+
+
 def owners() -> tuple[list[Room], list[NarasumberProfile]]:
     """Every room and every narasumber, for the administrator's feed page."""
     rooms = list(db.session.scalars(select(Room).order_by(Room.active.desc(), Room.name)))

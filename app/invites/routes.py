@@ -96,7 +96,9 @@ def revoke_own():
 @admin_required
 def admin_feeds():
     rooms, people = feeds.owners()
-    return render_template("invites/admin_feeds.html", rooms=rooms, people=people)
+    return render_template(
+        "invites/admin_feeds.html", rooms=rooms, people=people, tokens=feeds.active_tokens()
+    )
 
 
 def _kind(kind: str) -> FeedKind:

@@ -20,6 +20,7 @@ from app.core import audit
 from app.core.clock import WIB, now_utc
 from app.extensions import db
 from app.scheduling.models import NarasumberAssignment, RoomBooking, Unavailability
+from app.scheduling.suggestions import LONGEST_SESSION
 
 UNAVAILABILITY_KINDS = ("leave", "blocked")
 
@@ -40,20 +41,26 @@ class ProfileRow:
 
 def list_profiles(now: datetime | None = None) -> list[ProfileRow]:
     now = now or now_utc()
-    counts = dict(
-        db.session.execute(
-            select(NarasumberAssignment.narasumber_id, func.count())
-            .where(NarasumberAssignment.active.is_(True), NarasumberAssignment.end > now)
-            .group_by(NarasumberAssignment.narasumber_id)
-        ).all()
+    A, P = NarasumberAssignment, NarasumberProfile
+    # Counted per person on the (narasumber_id, start, end) index: a session lies within one
+    # day, so one still running started less than a day ago.
+    upcoming = (
+        select(func.count())
+        .where(
+            A.narasumber_id == P.id,
+            A.active.is_(True),
+            A.start >= now - LONGEST_SESSION,
+            A.end > now,
+        )
+        .scalar_subquery()
     )
-    profiles = db.session.scalars(
-        select(NarasumberProfile)
-        .join(NarasumberProfile.user)
-        .options(selectinload(NarasumberProfile.user), selectinload(NarasumberProfile.topics))
+    rows = db.session.execute(
+        select(P, upcoming)
+        .join(P.user)
+        .options(selectinload(P.user), selectinload(P.topics))
         .order_by(User.name)
     )
-    return [ProfileRow(profile=p, upcoming=counts.get(p.id, 0)) for p in profiles]
+    return [ProfileRow(profile=p, upcoming=n) for p, n in rows]
 
 
 def topic_choices(profile: NarasumberProfile | None = None) -> list[Topic]:

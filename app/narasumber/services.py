@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import Role, User
 from app.catalog.models import NarasumberProfile
@@ -51,10 +51,11 @@ def profile_of(user: User) -> NarasumberProfile:
 
 
 def _with_request():
-    return selectinload(NarasumberAssignment.request).options(
-        selectinload(ConsultationRequest.region),
+    # The request, its Pemda and room in the assignments' own statement; the topics in one more.
+    return joinedload(NarasumberAssignment.request).options(
+        joinedload(ConsultationRequest.region),
+        joinedload(ConsultationRequest.room),
         selectinload(ConsultationRequest.topics),
-        selectinload(ConsultationRequest.room),
     )
 
 
@@ -79,7 +80,23 @@ def sessions_of(profile: NarasumberProfile, now: datetime | None = None) -> Sess
 def own_assignment(user: User, assignment_id: int) -> NarasumberAssignment:
     """The assignment if it is `user`'s own, else 404."""
     profile = profile_of(user)
-    assignment = db.session.get(NarasumberAssignment, assignment_id)
+    A, R = NarasumberAssignment, ConsultationRequest
+    # With what its page shows: the request, its Pemda, room and letter in this statement,
+    # its topics, delegation and colleagues (with their names) in one statement each.
+    assignment = db.session.scalars(
+        select(A)
+        .where(A.id == assignment_id)
+        .options(
+            joinedload(A.request).options(
+                joinedload(R.region),
+                joinedload(R.room),
+                joinedload(R.letter),
+                selectinload(R.topics),
+                selectinload(R.delegation),
+                selectinload(R.assignments).joinedload(A.narasumber).joinedload(NarasumberProfile.user),
+            )
+        )
+    ).one_or_none()
     if assignment is None or assignment.narasumber_id != profile.id:
         abort(404)
     return assignment

@@ -60,7 +60,11 @@ class OutboxMessage(db.Model):
 
     request = relationship("ConsultationRequest")
 
-    __table_args__ = (Index("ix_outbox_messages_due", "state", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_messages_due", "state", "next_attempt_at"),
+        # The administrators' outbox list, newest first (the table only grows).
+        Index("ix_outbox_messages_created", "created_at", "id"),
+    )
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.state}>"

@@ -107,6 +107,10 @@ class ConsultationRequest(db.Model):
             "unit_type",
             postgresql_include=["id"],
         ),
+        # A Pemda's own requests, newest first, one page at a time (its dashboard).
+        Index("ix_consultation_requests_pemda", "region_id", "unit_type", "submitted_at", "id"),
+        # The coordinators' queue: one state, in order of submission.
+        Index("ix_consultation_requests_queue", "state", "submitted_at", "id"),
     )
 
     @property

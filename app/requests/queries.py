@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from flask import abort
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import User
 from app.catalog.models import Topic
@@ -17,29 +18,65 @@ from app.policy.services import policy_in_force, values_of
 from app.requests.forms import DELEGATION_ROWS, RequestForm
 from app.requests.models import ConsultationRequest, PreferredWindow
 
+# Requests per page of the Pemda's dashboard.
+PER_PAGE = 20
 
-def requests_of(user: User) -> list[ConsultationRequest]:
-    """Every request of the user's Pemda (its region and unit type), newest first."""
-    return list(
-        db.session.scalars(
-            select(ConsultationRequest)
-            .where(visible_requests(user))
-            .order_by(ConsultationRequest.submitted_at.desc(), ConsultationRequest.id.desc())
+
+def requests_of(user: User, page: int = 1):
+    """One page (Flask-SQLAlchemy's Pagination) of the requests of the user's Pemda (its region
+    and unit type), newest first, with what the dashboard shows of each loaded alongside: its
+    topics, preferred windows, policy version (the confirmation window) and arrival."""
+    R = ConsultationRequest
+    query = (
+        select(R)
+        .where(visible_requests(user))
+        .options(
+            selectinload(R.topics),
+            selectinload(R.windows),
+            selectinload(R.visit),
+            joinedload(R.policy_version),
         )
+        .order_by(R.submitted_at.desc(), R.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)
+
+
+R = ConsultationRequest
+
+
+def page_options() -> tuple:
+    """What the request's own pages show of it, loaded with it (a statement per collection,
+    not one per use); the policy version gives the confirmation window without a query."""
+    return (
+        joinedload(R.region),
+        joinedload(R.policy_version),
+        joinedload(R.letter),
+        joinedload(R.visit),
+        joinedload(R.confirmation),
+        selectinload(R.topics),
+        selectinload(R.windows),
+        selectinload(R.delegation),
     )
 
 
-def get_visible(user: User, request_id: int) -> ConsultationRequest:
-    """The request if `user` may see it (app.core.access.can_see), else 404."""
-    req = db.session.get(ConsultationRequest, request_id)
+def _load(request_id: int, full: bool) -> ConsultationRequest | None:
+    if not full:
+        return db.session.get(R, request_id)
+    return db.session.scalars(select(R).where(R.id == request_id).options(*page_options())).first()
+
+
+def get_visible(user: User, request_id: int, *, full: bool = False) -> ConsultationRequest:
+    """The request if `user` may see it (app.core.access.can_see), else 404; `full`: with what
+    its pages show (page_options())."""
+    req = _load(request_id, full)
     if req is None or not can_see(user, req):
         abort(404)
     return req
 
 
-def get_owned(user: User, request_id: int) -> ConsultationRequest:
+def get_owned(user: User, request_id: int, *, full: bool = False) -> ConsultationRequest:
     """The request if it belongs to `user`'s Pemda, else 404 (never reveal another's)."""
-    req = db.session.get(ConsultationRequest, request_id)
+    req = _load(request_id, full)
     if req is None or not owns(user, req):
         abort(404)
     return req

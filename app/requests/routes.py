@@ -33,8 +33,12 @@ def _discard_uncommitted(_exc):
 @bp.route("/")
 @pemda_required
 def dashboard():
+    pagination = queries.requests_of(current_user, request.args.get("page", 1, type=int))
     return render_template(
-        "requests/dashboard.html", requests=queries.requests_of(current_user), zone=current_user.timezone
+        "requests/dashboard.html",
+        requests=pagination.items,
+        pagination=pagination,
+        zone=current_user.timezone,
     )
 
 
@@ -80,7 +84,7 @@ def new():
 @bp.route("/<int:request_id>")
 @request_reader_required
 def detail(request_id: int):
-    req = queries.get_visible(current_user, request_id)
+    req = queries.get_visible(current_user, request_id, full=True)
     entries = queries.history(req)
     owner = current_user.is_pemda
     return render_template(

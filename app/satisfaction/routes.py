@@ -54,14 +54,15 @@ def overview():
     # with a message saying why (400: app.core.months).
     given = month_arg(request.args.get("bulan"))
     month = given.month
+    trend = queries.trend(month)  # ends with this month
     page = render_template(
         "satisfaction/overview.html",
         month=month,
         month_error=given.error,
         previous=shift_month(month, -1),
         following=shift_month(month, 1),
-        averages=queries.month_averages(month),
-        trend=queries.trend(month),
+        averages=trend[-1][1],
+        trend=trend,
         people=queries.per_narasumber(month),
         comments=queries.recent_comments(month),
         min_ratings=queries.MIN_RATINGS,

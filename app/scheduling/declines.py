@@ -21,6 +21,7 @@ from app.domain.states import ACTIVE_SESSION_STATES
 from app.extensions import db
 from app.requests.models import ConsultationRequest
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment
+from app.scheduling.suggestions import LONGEST_SESSION
 
 
 def open_declines(now: datetime, request_ids: Iterable[int] | None = None) -> dict[int, list]:
@@ -31,7 +32,12 @@ def open_declines(now: datetime, request_ids: Iterable[int] | None = None) -> di
         A.request_id == R.id, A.status == AssignmentStatus.DECLINED, A.start == R.scheduled_start
     )
     query = select(R.id, R.scheduled_start).where(
-        R.state.in_(ACTIVE_SESSION_STATES), R.scheduled_end > now, declined_now
+        R.state.in_(ACTIVE_SESSION_STATES),
+        # A session lies within one day: the bound on its start lets the index find the few
+        # still to come instead of reading every scheduled session ever.
+        R.scheduled_start > now - LONGEST_SESSION,
+        R.scheduled_end > now,
+        declined_now,
     )
     if request_ids is not None:
         query = query.where(R.id.in_(list(request_ids)))

@@ -212,8 +212,9 @@ class CalendarFilterForm(BaseForm):
     room = SelectField(_l("Ruang"), validators=[Optional()])
 
     def set_choices(self, people, rooms) -> None:
+        """`people`: (narasumber profile id, name) pairs; `rooms`: Room rows."""
         self.narasumber.choices = [SelectChoice("", _l("Semua narasumber"))] + [
-            SelectChoice(str(p.id), p.user.name) for p in people
+            SelectChoice(str(pid), name) for pid, name in people
         ]
         self.room.choices = [SelectChoice("", _l("Semua ruang"))] + [
             SelectChoice(str(r.id), r.name) for r in rooms

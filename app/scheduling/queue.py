@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from app.catalog.models import Topic
 from app.core.clock import WIB
@@ -63,7 +64,8 @@ def _conditions(f: QueueFilters) -> list:
             exists().where(request_topics.c.request_id == R.id, request_topics.c.topic_id == f.topic_id)
         )
     if f.region or f.zone in ZONES:
-        region_match = [Region.id == R.region_id]
+        # The matching regions are found once (there are 552), not once per request.
+        region_match = []
         if f.region:
             pattern = f"%{f.region.strip().lower()}%"
             region_match.append(
@@ -71,22 +73,26 @@ def _conditions(f: QueueFilters) -> list:
             )
         if f.zone in ZONES:
             region_match.append(Region.timezone == ZONES[f.zone])
-        out.append(exists().where(*region_match))
+        out.append(R.region_id.in_(select(Region.id).where(*region_match)))
     lo = _wib_day_start(f.date_from) if f.date_from else None
     hi = _wib_day_start(f.date_to + timedelta(days=1)) if f.date_to else None
     if lo is None and hi is None:
         return out
     if f.date_field == "session":
-        # Scheduled requests by their session; the others by any preferred window.
+        # Scheduled requests by their session; the others by any preferred window. The second
+        # set is a subquery of its own (few rows): an OR with a correlated EXISTS made
+        # PostgreSQL read every row of the first set from the table instead of the index.
+        W, unscheduled = PreferredWindow, aliased(ConsultationRequest)
         scheduled = [R.scheduled_start.is_not(None)]
-        windows = [PreferredWindow.request_id == R.id]
+        windows = [unscheduled.scheduled_start.is_(None)]
         if lo is not None:
             scheduled.append(R.scheduled_start >= lo)
-            windows.append(PreferredWindow.end > lo)
+            windows.append(W.end > lo)
         if hi is not None:
             scheduled.append(R.scheduled_start < hi)
-            windows.append(PreferredWindow.start < hi)
-        out.append(or_(and_(*scheduled), and_(R.scheduled_start.is_(None), exists().where(*windows))))
+            windows.append(W.start < hi)
+        by_window = select(W.request_id).join(unscheduled, unscheduled.id == W.request_id).where(*windows)
+        out.append(or_(and_(*scheduled), R.id.in_(by_window)))
     else:
         if lo is not None:
             out.append(R.submitted_at >= lo)
@@ -105,11 +111,38 @@ def queue_query(f: QueueFilters):
         query = query.where(or_(R.state.in_(f.states), declined))
     elif f.states is not None:
         query = query.where(R.state.in_(f.states))
+    if not f.declined_ids:  # nothing to put first: the order an index can give
+        return query.order_by(R.submitted_at, R.id)
     return query.order_by(case((declined, 0), else_=1), R.submitted_at, R.id)
 
 
-def queue_page(f: QueueFilters, page: int = 1):
-    return db.paginate(queue_query(f), page=page, per_page=PER_PAGE, error_out=False)
+def queue_page(f: QueueFilters, page: int = 1, total: int | None = None):
+    """One page of the queue, with what its rows show (the Pemda, the policy version its
+    attendance badge and breach flag read, topics and preferred windows) loaded for the page
+    at once. `total`: how many requests match, when the caller knows it (matching_total()),
+    which spares counting them again."""
+    R = ConsultationRequest
+    query = queue_query(f).options(
+        joinedload(R.region),
+        joinedload(R.policy_version),
+        selectinload(R.topics),
+        selectinload(R.windows),
+    )
+    pagination = db.paginate(query, page=page, per_page=PER_PAGE, error_out=False, count=total is None)
+    if total is not None:
+        pagination.total = total
+    return pagination
+
+
+def matching_total(f: QueueFilters, counts: dict[RequestState, int], declined: int) -> int:
+    """How many requests the queue shows, from state_counts(f) and declined_count(f)."""
+    if f.state == DECLINED:
+        return declined
+    states = f.states
+    if states is None:
+        return sum(counts.values())
+    # The open view adds the sessions waiting for a replacement (never in an open state).
+    return sum(counts[s] for s in states) + (declined if f.state == "" else 0)
 
 
 def state_counts(f: QueueFilters) -> dict[RequestState, int]:
@@ -124,6 +157,8 @@ def state_counts(f: QueueFilters) -> dict[RequestState, int]:
 
 def declined_count(f: QueueFilters) -> int:
     """How many requests with a decline not yet answered match the filters (other than the state)."""
+    if not f.declined_ids:
+        return 0
     R = ConsultationRequest
     query = select(func.count(R.id)).where(*_conditions(f), R.id.in_(f.declined_ids))
     return db.session.scalar(query) or 0

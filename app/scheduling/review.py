@@ -11,6 +11,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.domain.policy import Mode, RequestDraft, Rule, Window, check_request
 from app.extensions import db
@@ -106,6 +107,7 @@ def same_letter_number(req: ConsultationRequest) -> list[ConsultationRequest]:
             select(ConsultationRequest)
             .join(RequestLetter, RequestLetter.request_id == ConsultationRequest.id)
             .where(normalised == number, ConsultationRequest.id != req.id)
+            .options(joinedload(ConsultationRequest.region))
             .order_by(ConsultationRequest.submitted_at)
         )
     )
@@ -123,6 +125,7 @@ def pemda_history(req: ConsultationRequest, limit: int = 20) -> list[Consultatio
                 R.id != req.id,
                 R.submitted_at <= req.submitted_at,
             )
+            .options(selectinload(R.topics))
             .order_by(R.submitted_at.desc(), R.id.desc())
             .limit(limit)
         )

@@ -3,16 +3,19 @@ the suggested slots) and the calendar. The decision routes are in decision_route
 show the review page again through render_detail() when a form is refused.
 """
 
-from datetime import date
+from datetime import date, time
+from functools import lru_cache
 
 from babel.dates import format_time
 from flask import abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectChoice
 
-from app.catalog.models import NarasumberProfile, Room
+from app.auth.models import User
+from app.catalog.models import NarasumberProfile, Room, Topic, narasumber_topics
 from app.core.access import coordinator_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued
@@ -36,7 +39,7 @@ from app.scheduling.forms import (
     RescheduleForm,
     ScheduleForm,
 )
-from app.scheduling.models import AssignmentStatus
+from app.scheduling.models import AssignmentStatus, NarasumberAssignment
 
 
 @bp.context_processor
@@ -62,7 +65,14 @@ def _wib_clock(value) -> str:
 @bp.app_template_filter("wib_hm")
 def _wib_hm(value) -> str:
     """For reading: the WIB clock time as the locale writes it ("09.00" in Indonesian)."""
-    return format_time(value.astimezone(WIB), "short", locale=str(get_locale() or "id"))
+    local = value.astimezone(WIB)
+    return _clock_text(local.hour, local.minute, str(get_locale() or "id"))
+
+
+@lru_cache(maxsize=2048)
+def _clock_text(hour: int, minute: int, locale: str) -> str:
+    # Babel's formatting is slow, and the calendar shows a few clock times hundreds of times.
+    return format_time(time(hour, minute), "short", locale=locale)
 
 
 @bp.teardown_request
@@ -100,10 +110,11 @@ def queue():
     )
     counts = worklist.state_counts(filters)
     declined_count = worklist.declined_count(filters)
+    total = worklist.matching_total(filters, counts, declined_count)
     return render_template(
         "scheduling/queue.html",
         form=form,
-        pagination=worklist.queue_page(filters, request.args.get("page", 1, type=int)),
+        pagination=worklist.queue_page(filters, request.args.get("page", 1, type=int), total),
         counts=counts,
         # The default view holds the open requests and the sessions waiting for a replacement.
         open_count=counts[RequestState.SUBMITTED] + counts[RequestState.CHANGES_REQUESTED] + declined_count,
@@ -124,11 +135,40 @@ def get_request(request_id: int) -> ConsultationRequest:
     return req
 
 
+def review_request(request_id: int) -> ConsultationRequest:
+    """The request with what its review page reads of it, loaded up front: its Pemda, policy
+    version, letter and room in the same statement, then its topics, windows, delegation and
+    narasumber (one statement each) rather than one lazy load at a time. The delegation (a
+    few rows) comes with the request's own row."""
+    R, A = ConsultationRequest, NarasumberAssignment
+    req = (
+        db.session.scalars(
+            select(R)
+            .where(R.id == request_id)
+            .options(
+                joinedload(R.region),
+                joinedload(R.policy_version),
+                joinedload(R.letter),
+                joinedload(R.room),
+                selectinload(R.topics),
+                selectinload(R.windows),
+                joinedload(R.delegation),
+                selectinload(R.assignments).joinedload(A.narasumber).joinedload(NarasumberProfile.user),
+            )
+        )
+        .unique()
+        .one_or_none()
+    )
+    if req is None:
+        abort(404)
+    return req
+
+
 @bp.route("/permohonan/<int:request_id>")
 @coordinator_required
 def detail(request_id: int):
     # ?slot=N ("Sesuaikan"): the manual form opens, prefilled from suggestion N.
-    return render_detail(get_request(request_id), open_panel="approve" if "slot" in request.args else None)
+    return render_detail(review_request(request_id), open_panel="approve" if "slot" in request.args else None)
 
 
 def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **forms):
@@ -147,9 +187,10 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         schedule_form = ScheduleForm(
             formdata=None, data=_slot_data(slots, request.args.get("slot", 0, type=int))
         )
-    prepare_schedule_form(schedule_form, req)
+    rooms = room_choices()
+    prepare_schedule_form(schedule_form, req, rooms)
     reschedule_form = forms.get("reschedule_form") or RescheduleForm(formdata=None, data=_current_data(req))
-    reschedule_form.room_id.choices = room_choices()
+    reschedule_form.room_id.choices = rooms
     entries = request_queries.history(req)
     return render_template(
         "scheduling/detail.html",
@@ -159,7 +200,7 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         checks=review.policy_checks(req, now),
         duplicates=review.same_letter_number(req),
         earlier=review.pemda_history(req),
-        unreplaced={a.id for a in declines.open_declines(now, [req.id]).get(req.id, [])},
+        unreplaced=unreplaced_declines(req, now),
         history=entries,
         actors=request_queries.actors_of(entries),
         can=can,
@@ -216,16 +257,43 @@ def room_choices() -> list:
     ]
 
 
-def prepare_schedule_form(form: ScheduleForm, req: ConsultationRequest) -> None:
-    """Narasumber choices: those covering a topic of the request first, then the others."""
+def prepare_schedule_form(form: ScheduleForm, req: ConsultationRequest, rooms: list | None = None) -> None:
+    """Narasumber choices: those covering a topic of the request first, then the others.
+    `rooms`: the room choices when the caller has them already."""
     wanted = {t.id for t in req.topics}
-    people = [p for p in db.session.scalars(select(NarasumberProfile)) if p.user.is_active]
-    people.sort(key=lambda p: (not ({t.id for t in p.topics} & wanted), p.user.name.lower()))
+    P, NT = NarasumberProfile, narasumber_topics
+    people: dict[int, tuple[str, str, list]] = {}
+    # One row per person and topic (in topic order), read as plain rows: a choice needs no more.
+    rows = db.session.execute(
+        select(P.id, User.name, P.unit, Topic.id, Topic.code)
+        .join(User, User.id == P.user_id)
+        .outerjoin(NT, NT.c.narasumber_id == P.id)
+        .outerjoin(Topic, Topic.id == NT.c.topic_id)
+        .where(
+            User.email_verified_at.is_not(None), User.activated_at.is_not(None), User.deactivated_at.is_(None)
+        )
+        .order_by(P.id, Topic.sort_order, Topic.code)
+    )
+    for pid, name, unit, topic_id, code in rows:
+        topics = people.setdefault(pid, (name, unit, []))[2]
+        if topic_id is not None:
+            topics.append((topic_id, code))
+    ordered = sorted(
+        people.items(), key=lambda item: (not ({t for t, _c in item[1][2]} & wanted), item[1][0].lower())
+    )
     form.narasumber_ids.choices = [
-        SelectChoice(p.id, f"{p.user.name} · {p.unit} · {', '.join(t.code for t in p.topics) or '-'}")
-        for p in people
+        SelectChoice(pid, f"{name} · {unit} · {', '.join(code for _t, code in topics) or '-'}")
+        for pid, (name, unit, topics) in ordered
     ]
-    form.room_id.choices = room_choices()
+    form.room_id.choices = rooms if rooms is not None else room_choices()
+
+
+def unreplaced_declines(req: ConsultationRequest, now) -> set[int]:
+    """Ids of the request's declines still waiting for a replacement (app.scheduling.declines);
+    only a session still to come has any, so other requests need no query."""
+    if req.state not in ACTIVE_SESSION_STATES or req.scheduled_end is None or req.scheduled_end <= now:
+        return set()
+    return {a.id for a in declines.open_declines(now, [req.id]).get(req.id, [])}
 
 
 # Calendar ----------------------------------------------------------------------------------

@@ -105,6 +105,9 @@ def slot_request(req: ConsultationRequest) -> SlotRequest:
 
 def policy_of(req: ConsultationRequest, now: datetime) -> PolicyValues:
     """The policy the request was made under; the one in force now if it has none."""
+    if req.policy_version_id is not None and "policy_version" not in inspect(req).unloaded:
+        # Loaded with the request (pages listing requests load it once for all): no query.
+        return PolicyValues.from_dict(req.policy_version.values)
     if req.policy_version_id is None:
         rows = run("policy_now", now=now)
     else:

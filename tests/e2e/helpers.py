@@ -52,12 +52,13 @@ def submit(page, selector: str = "main form button[type=submit]", url: str | Non
 def error_focused(page) -> bool:
     """After a failed submit, focus is on the error summary (static/js/app.js).
 
-    Waits (up to 3 s) for the script rather than reading the focus once: on a loaded machine
-    the answer's scripts may still be running when the navigation is reported done."""
+    Waits (up to the page's default timeout, 15 s) for the script rather than reading the
+    focus once: on a loaded machine the answer's scripts may still be running when the
+    navigation is reported done. Only ever asserted true, so the wait costs nothing when the
+    focus is there."""
     try:
         page.wait_for_function(
-            "() => document.activeElement && document.activeElement.id === 'ringkasan-kesalahan'",
-            timeout=3000,
+            "() => document.activeElement && document.activeElement.id === 'ringkasan-kesalahan'"
         )
     except PlaywrightTimeout:
         return False

@@ -60,7 +60,7 @@ def _sessions_page(page, base) -> None:
     shot(page, "narasumber-sessions-phone")
     # The meeting link takes the tap, not the card's "Lihat rincian" stretched over it.
     card = page.locator(".card", has_text="Kota Jayapura")
-    card.get_by_text("Tautan rapat").click(trial=True, timeout=3000)
+    card.get_by_text("Tautan rapat").click(trial=True)  # the page's timeout: a loaded CI is slow
     page.goto(f"{base}/beranda")
     assert "Narasumber menjawab pertanyaan Pemda" in page.inner_text("main")
 

@@ -278,14 +278,23 @@ def test_gunicorn_with_two_workers_adds_up_their_metrics(tmp_path):
         from concurrent.futures import ThreadPoolExecutor
 
         base = f"http://127.0.0.1:{port}"
-        for _ in range(300):  # wait for the workers (up to 30 s)
+
+        def workers() -> set[str]:
+            # Each worker creates its counter file when it imports the app (an unlabelled
+            # counter), so two files mean both workers are up, not just the first.
+            return {name.rsplit("_", 1)[1] for name in os.listdir(prom) if name.startswith("counter_")}
+
+        deadline = time.monotonic() + 60  # generous: the CI machine may be loaded
+        while True:  # wait for the first worker to answer and the second to have booted
             try:
-                urllib.request.urlopen(base + "/healthz", timeout=1).read()
-                break
+                urllib.request.urlopen(base + "/healthz", timeout=5).read()
+                if len(workers()) == 2:
+                    break
             except OSError:
-                time.sleep(0.1)  # waiting for a real server, not for the clock
-        else:
-            pytest.fail("gunicorn did not start")
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail(f"gunicorn did not start two workers (counter files of {sorted(workers())})")
+            time.sleep(0.1)  # waiting for a real server, not for the clock
 
         def hit(_):
             return urllib.request.urlopen(base + "/healthz", timeout=5).status
@@ -298,8 +307,7 @@ def test_gunicorn_with_two_workers_adds_up_their_metrics(tmp_path):
         with ThreadPoolExecutor(8) as pool:
             assert set(pool.map(hit, range(40))) == {200}
         assert scrape() == before + 40  # whichever worker answers the scrape
-        workers = {name.rsplit("_", 1)[1] for name in os.listdir(prom) if name.startswith("counter_")}
-        assert len(workers) == 2
+        assert len(workers()) == 2
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -189,18 +189,27 @@ class WebServer:
         self.name = name
         self.port = free_port()
         folder.mkdir(parents=True, exist_ok=True)
-        metrics = folder / "metrics"
-        shutil.rmtree(metrics, ignore_errors=True)
-        metrics.mkdir()
-        env = dict(env)
-        env.update(
+        self.metrics = folder / "metrics"
+        self.env = dict(env)
+        self.env.update(
             INSTANCE_DIR=str(folder / "instance"),
-            PROMETHEUS_MULTIPROC_DIR=str(metrics),
+            PROMETHEUS_MULTIPROC_DIR=str(self.metrics),
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             WEB_CONCURRENCY="2",
         )
         self.log = folder / "gunicorn.log"
-        with open(self.log, "wb") as out:
+        self._start("wb")
+
+    def restart(self) -> None:
+        """After kill(): the same server again, on the same port (its log goes on), ready."""
+        self._start("ab")
+        self.wait_ready()
+
+    def _start(self, log_mode: str) -> None:
+        shutil.rmtree(self.metrics, ignore_errors=True)  # emptied before each start
+        self.metrics.mkdir()
+        env = self.env
+        with open(self.log, log_mode) as out:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
                 cwd=ROOT,

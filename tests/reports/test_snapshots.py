@@ -439,10 +439,15 @@ def test_a_busy_database_costs_the_keeping_not_the_report(app, april):
     expected = fresh()
     sqlite = db.engine.dialect.name == "sqlite"
     other = db.engine.connect()
+    # The pooled DBAPI connection itself: after the commit the session may check out another
+    # one, and a busy_timeout left at 50 ms on this one would make a later test that writes
+    # from several threads (tests/outbox/test_concurrency.py) fail with "database is locked".
+    raw = db.session.connection().connection.dbapi_connection
+    busy_timeout = raw.execute("PRAGMA busy_timeout").fetchone()[0] if sqlite else None
     try:
         if sqlite:
             other.exec_driver_sql("BEGIN IMMEDIATE")  # the database write lock
-            db.session.connection().exec_driver_sql("PRAGMA busy_timeout=50")
+            raw.execute("PRAGMA busy_timeout=50")
         else:
             other.exec_driver_sql("SELECT 1 FROM report_snapshots FOR UPDATE")  # the month's row
             db.session.connection().exec_driver_sql("SET LOCAL lock_timeout = '50ms'")
@@ -452,8 +457,7 @@ def test_a_busy_database_costs_the_keeping_not_the_report(app, april):
         other.rollback()
         other.close()
         if sqlite:
-            db.session.connection().exec_driver_sql("PRAGMA busy_timeout=10000")
-            db.session.commit()
+            raw.execute(f"PRAGMA busy_timeout={int(busy_timeout)}")
     assert stored() == [(APRIL, old)]
     assert served() == expected
     assert stored() == [(APRIL, old + 1)]

@@ -7,6 +7,7 @@ with a sentence for the coordinator, and leave nothing saved.
 from datetime import timedelta
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from werkzeug.exceptions import Forbidden
 
@@ -22,10 +23,19 @@ from app.scheduling.conflicts import within_working_hours
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBooking
 from app.scheduling.services import SchedulingConflict
 from tests import factories
+from tests.requests.helpers import NOW
 from tests.scheduling.factories import WEEKDAYS_8_TO_16, coordinator, narasumber, unavailable, wib
 
 DAY = "2026-12-08"  # a Tuesday
 NINE, TEN = wib(DAY, "09:00"), wib(DAY, "10:00")
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    """A week before DAY (tests.requests.helpers.NOW): the sessions booked on DAY stay in the
+    future whatever the real date ("Waktu mulai sudah lewat" refused them once it passed)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -27,9 +28,18 @@ from app.scheduling import conflicts, services
 from app.scheduling.conflicts import SchedulingConflict, exclusion_constraint
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment, RoomBooking
 from tests import factories
+from tests.requests.helpers import NOW
 from tests.scheduling.factories import coordinator, narasumber, wib
 
 DAY = "2026-12-08"
+
+
+@pytest.fixture(autouse=True)
+def _frozen():
+    """A week before DAY (tests.requests.helpers.NOW): the sessions booked on DAY stay in the
+    future whatever the real date ("Waktu mulai sudah lewat" refused them once it passed)."""
+    with time_machine.travel(NOW, tick=False):
+        yield
 
 
 def _attempt(app, barrier, request_id: int, actor_id: int, **booking) -> str:
