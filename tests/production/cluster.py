@@ -238,9 +238,9 @@ class WebServer:
             if self.process.poll() is not None:
                 pytest.fail(f"gunicorn {self.name} exited ({self.process.returncode}):\n{self.text()}")
             try:
-                if requests.get(url, headers={"Host": PUBLIC_HOST}, timeout=2).status_code == 200:
+                if requests.get(url, headers={"Host": PUBLIC_HOST}, timeout=10).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except (requests.ConnectionError, requests.Timeout):  # still booting, or a loaded machine
                 pass
             if time.monotonic() > end:
                 pytest.fail(f"gunicorn {self.name} did not answer /healthz:\n{self.text()}")
