@@ -1,7 +1,7 @@
 """Per-connection database settings."""
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, inspect
 from sqlalchemy.engine import Engine
 
 
@@ -44,4 +44,7 @@ def lock_row(session, obj) -> None:
     request or job changing the same row waits, then sees this one's change. Relationships
     are re-read on their next use."""
     lock_for_write(session)
-    session.refresh(obj, with_for_update=True)
+    # FOR UPDATE OF the row's own table: an object loaded with joined eager loads is
+    # refreshed with the same joins, and PostgreSQL refuses to lock the nullable side of
+    # an outer join.
+    session.refresh(obj, with_for_update={"of": inspect(obj).mapper.local_table})

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.catalog.models import NarasumberProfile, Room
 from app.core.clock import now_utc
-from app.core.db_setup import lock_for_write
+from app.core.db_setup import lock_row
 from app.domain.policy import Mode
 from app.extensions import db
 from app.requests.models import ConsultationRequest
@@ -94,8 +94,7 @@ def flush_or_conflict(start: datetime, end: datetime, room_name: str | None = No
 
 def lock_request(req: ConsultationRequest) -> list[NarasumberAssignment]:
     """Take the write lock, re-read the request (locked) and its active assignments."""
-    lock_for_write(db.session)
-    db.session.refresh(req, with_for_update=True)
+    lock_row(db.session, req)
     return active_rows(NarasumberAssignment, req)
 
 
