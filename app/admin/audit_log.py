@@ -26,8 +26,9 @@ from app.extensions import db
 
 PAGE_SIZE = 50
 SECURITY_VIEW = "keamanan"
-# The page checks the chain of this many newest rows (cheap); `flask audit verify` all.
-CHECKED_ON_PAGE = 1000
+# The first page checks the links of this many newest rows (the rows it shows when unfiltered)
+# and the own hash of every row it shows; `flask audit verify` checks the whole chain.
+CHECKED_ON_PAGE = PAGE_SIZE
 NOT_A_DATE = _l("Isi tanggal dengan format TTTT-BB-HH.")
 
 
@@ -150,13 +151,35 @@ def _people(rows: list[AuditLog]) -> dict[int, User]:
     return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
 
 
+def chain_state(shown: list[AuditLog], *, newest_shown: bool, more: bool) -> audit_chain.Verdict:
+    """The chain as far as the first page checks it: the links and hashes of the
+    CHECKED_ON_PAGE newest rows (what the page says it checked), and the own hash of each row
+    it shows, which on a filtered view may lie further back, so that no row is shown as
+    intact when it was changed. `newest_shown`: the page shows the newest rows unfiltered,
+    already loaded, so they are checked as they are (`more`: older rows exist, so the
+    oldest shown row's link is trusted as verify(newest=...) trusts it)."""
+    if newest_shown:
+        if more:
+            return audit_chain.verify_rows(reversed(shown), start_seq=shown[-1].seq, start_hash=None)
+        return audit_chain.verify_rows(reversed(shown))
+    verdict = audit_chain.verify(db.session, newest=CHECKED_ON_PAGE)
+    if not verdict.ok:
+        return verdict
+    changed = audit_chain.verify_each(shown)
+    return verdict if changed.ok else changed
+
+
 @bp.route("/audit")
 @admin_required
 def audit_log():
     form = AuditFilterForm(request.args)
     form.validate()
     older_than = request.args.get("sebelum", type=int)
-    rows, next_cursor = page_of(filtered(form), older_than)
+    query = filtered(form)
+    rows, next_cursor = page_of(query, older_than)
+    chain = None
+    if older_than is None:
+        chain = chain_state(rows, newest_shown=query.whereclause is None, more=next_cursor is not None)
     return render_template(
         "admin/audit_log.html",
         form=form,
@@ -168,5 +191,5 @@ def audit_log():
         action_label=action_label,
         is_security=is_security,
         changes=changes,
-        chain=audit_chain.verify(db.session, newest=CHECKED_ON_PAGE) if older_than is None else None,
+        chain=chain,
     )

@@ -73,9 +73,27 @@ def recorded_by_text(breach) -> str:
 
 
 def template_helpers() -> dict:
+    """The helpers of one rendering (a context processor runs for each): the labels and the
+    "recorded by" texts are looked up once per value in it, not once per card of a list."""
+    labels: dict[str, str] = {}
+    recorders: dict[tuple[str, str | None], str] = {}
+
+    def breach_label(code) -> str:
+        found = labels.get(code)
+        if found is None:
+            found = labels[code] = label(code)
+        return found
+
+    def recorded_by(breach) -> str:
+        key = (str(breach.recorded_by_kind), breach.recorded_by.name if breach.recorded_by else None)
+        found = recorders.get(key)
+        if found is None:
+            found = recorders[key] = recorded_by_text(breach)
+        return found
+
     return {
-        "breach_label": label,
+        "breach_label": breach_label,
         "evidence_text": evidence_text,
-        "recorded_by_text": recorded_by_text,
+        "recorded_by_text": recorded_by,
         "breach_catalogue": CATALOGUE,
     }

@@ -27,13 +27,13 @@ class Breach(db.Model):
     __tablename__ = "breaches"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    type_code: Mapped[str] = mapped_column(String(32), index=True)
+    type_code: Mapped[str] = mapped_column(String(32))
     region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
     unit_type: Mapped[UnitType] = mapped_column(str_enum(UnitType, 16))
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("consultation_requests.id", ondelete="SET NULL"), index=True
     )
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"), index=True)
     recorded_by_kind: Mapped[RecordedBy] = mapped_column(str_enum(RecordedBy, 16))
     # The person at whose action it was recorded (the receptionist for a desk rule); None
     # for a scheduler job.
@@ -64,6 +64,8 @@ class Breach(db.Model):
         Index("ix_breaches_pemda_time", "region_id", "unit_type", "recorded_at"),
         # The ledger's month filter and the monthly report (read from this index alone).
         Index("ix_breaches_report", "recorded_at", "voided_at", "type_code", "region_id", "unit_type"),
+        # The ledger's counts per type and its type filter (live rows, newest first).
+        Index("ix_breaches_type", "type_code", "voided_at", "recorded_at"),
     )
 
     @property

@@ -26,6 +26,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, has_request_context, request
+from sqlalchemy import inspect as sa_inspect
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 APP_LOGGER = "konsultasi"
@@ -141,11 +142,20 @@ def _fields(status: int | None = None) -> dict:
         "user_agent": request.user_agent.string[:300] or None,
     }
     try:
-        if current_user and current_user.is_authenticated:
-            fields["user_id"] = current_user.id
+        fields["user_id"] = _user_id(current_user._get_current_object())
     except Exception:  # noqa: BLE001 - a log line must never fail the request
         pass
     return fields
+
+
+def _user_id(user) -> int | None:
+    """The logged-in user's id from the row's identity: after a commit the user's attributes
+    are expired, and reading `id` (or `is_authenticated`, which reads `is_active`) would load
+    the row again only to write the log line."""
+    state = sa_inspect(user, raiseerr=False)
+    if state is None or state.identity is None:  # anonymous
+        return None
+    return state.identity[0]
 
 
 def _log_request(status: int) -> None:

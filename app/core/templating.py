@@ -1,6 +1,7 @@
 """Template filters: times shown in a Pemda's own zone with WIB beside, dates in Indonesian."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -34,16 +35,29 @@ def fmt_date(value: date | datetime | None, zone: str = "Asia/Jakarta", fmt: str
         value = value.astimezone(ZoneInfo(zone)).date()
     # "full" is spelled out so that days are not zero-padded: "Senin, 7 Desember 2026".
     pattern = "EEEE, d MMMM y" if fmt == "full" else fmt
-    return format_date(value, format=pattern, locale=_locale())
+    return _day(value, pattern, _locale())
+
+
+# A list page writes hundreds of days and clock times, most of them the same few: each is
+# formatted by Babel once per process and locale (a day depends only on the date, pattern
+# and locale; a short clock time only on the hour and minute).
+@lru_cache(maxsize=8192)
+def _day(value: date, pattern: str, loc: Locale) -> str:
+    return format_date(value, format=pattern, locale=loc)
+
+
+@lru_cache(maxsize=4096)
+def _clock_of(hour: int, minute: int, loc: Locale) -> str:
+    return format_time(time(hour, minute), "short", locale=loc)
 
 
 def _clock(value: datetime, loc: Locale) -> str:
     """The time of day as the locale writes it: "09.00" in Indonesian, "9:00 AM" in English."""
-    return format_time(value, "short", locale=loc)
+    return _clock_of(value.hour, value.minute, loc)
 
 
 def _day_and_clock(value: datetime, loc: Locale) -> str:
-    return f"{format_date(value, 'EEEE, d MMMM y', locale=loc)} {_clock(value, loc)}"
+    return f"{_day(value.date(), 'EEEE, d MMMM y', loc)} {_clock(value, loc)}"
 
 
 def fmt_time(value: datetime | None, zone: str = "Asia/Jakarta") -> str:

@@ -11,7 +11,7 @@ from app.domain.months import shift_month
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.reports import queries, tables, text
-from app.satisfaction.queries import Averages, month_averages
+from app.satisfaction.queries import Averages
 
 MODE_KEYS = {Mode.VC: "video_conference", Mode.FTF: "face_to_face"}
 
@@ -139,13 +139,14 @@ def parse_month(raw: str) -> date:
 
 
 def build_report(month: date) -> MonthlyReport:
-    """The report of `month` (any day of it): about a dozen queries whatever its size."""
+    """The report of `month` (any day of it): six statements whatever its size (the topic counts
+    come from the session tables, both breach tables are one statement)."""
     month = month.replace(day=1)
     counts = queries.counts(month)
-    start = queries.data_start()
+    start, satisfaction = queries.start_and_satisfaction(month)
     topic_table = queries.topic_table()
-    topics = queries.topic_counts(month, topic_table)
     lines = tables.sessions(month, topic_table)
+    topics = tables.topic_counts(lines, topic_table)
 
     def known(when: date, mode: Mode) -> int | None:
         return counts.of(when, mode) if start is not None and when >= start else None
@@ -163,12 +164,12 @@ def build_report(month: date) -> MonthlyReport:
             previous=known(shift_month(month, -1), mode),
             year_before=known(shift_month(month, -12), mode),
         )
-    by_type = queries.breaches_by_type(month)
+    by_type, by_pemda = queries.breaches(month)
     labels = text.breach_labels([code for code, _ in by_type])
     breaches = Breaches(
         total=sum(n for _, n in by_type),
         by_type=[(code, labels[code], n) for code, n in by_type],
-        by_pemda=queries.breaches_by_pemda(month),
+        by_pemda=by_pemda,
     )
     top_users, _ = tables.top_service_users(month)
     report = MonthlyReport(
@@ -180,7 +181,7 @@ def build_report(month: date) -> MonthlyReport:
         ],
         breaches=breaches,
         top_service_users=top_users,
-        satisfaction=month_averages(month),
+        satisfaction=satisfaction,
     )
     report.summary.extend(text.summary(report))
     return report

@@ -1,9 +1,10 @@
-"""The SQL behind the monthly report: every figure is a GROUP BY in the database.
+"""The SQL behind the monthly report: every figure is a GROUP BY in the database (but the topic
+counts, which app.reports.tables counts over the session table it reads anyway).
 
 Two sources count as held sessions: live requests in state HELD (their month is the WIB month
 of scheduled_start) and imported history (HistorySession, always held, dated locally). Each
 function runs a fixed number of statements whatever the number of sessions, so a report costs
-the same dozen queries for a quiet month and a busy one (tests/reports/test_query_count.py).
+the same six statements for a quiet month and a busy one (tests/reports/test_query_count.py).
 Rows come back as plain tuples: no ORM object is loaded, nothing is lazily loaded later.
 """
 
@@ -15,7 +16,6 @@ from functools import cache
 from sqlalchemy import (
     CursorResult,
     Integer,
-    String,
     bindparam,
     case,
     cast,
@@ -23,8 +23,6 @@ from sqlalchemy import (
     literal,
     null,
     select,
-    true,
-    type_coerce,
     union_all,
 )
 
@@ -36,9 +34,10 @@ from app.domain.months import month_bounds, shift_month
 from app.domain.policy import Mode
 from app.domain.states import RequestState
 from app.extensions import db
-from app.history.models import HistorySession, history_session_topics
+from app.history.models import HistorySession
 from app.regions.models import Region
-from app.requests.models import ConsultationRequest, request_topics
+from app.requests.models import ConsultationRequest
+from app.satisfaction.queries import Averages, averages_of, month_averages_select
 
 CR = ConsultationRequest
 HS = HistorySession
@@ -168,15 +167,20 @@ def counts(month: date) -> Counts:
     return Counts(dict(held), dict(not_held))
 
 
-def data_start() -> date | None:
-    """The first month with any session (held, cancelled or no-show live requests, or imported):
-    comparisons with months before it are left out rather than reported as a rise from zero."""
-    first_live, first_history = execute(
-        select(
+def start_and_satisfaction(month: date) -> tuple[date | None, Averages]:
+    """(the first month with any session, `month`'s satisfaction averages), in one statement:
+    each is one row. The first month (held, cancelled or no-show live requests, or imported)
+    leaves out comparisons with months before it rather than report a rise from zero."""
+    *ratings, first_live, first_history = execute(
+        month_averages_select(month).add_columns(
             select(func.min(CR.scheduled_start)).where(CR.state.in_(REPORTED)).scalar_subquery(),
             select(func.min(HS.session_date)).scalar_subquery(),
         )
     ).one()
+    return _first_month(first_live, first_history), averages_of(ratings)
+
+
+def _first_month(first_live, first_history) -> date | None:
     candidates = []
     if first_live is not None:
         candidates.append(first_live.astimezone(WIB).date())
@@ -195,39 +199,6 @@ def topic_table() -> dict[int, tuple[str, int]]:
     }
 
 
-def _with_topics(model, link, key, dialect: str):
-    """(mode, topic_id) of the sessions of `model` and their topics in `link`. PostgreSQL would
-    hash the whole link table for a plain join; a LATERAL subquery (OFFSET 0 keeps it from
-    being flattened into that join) reads the link's primary key for each session instead.
-    SQLite has no LATERAL and looks the key up for a join anyway."""
-    if dialect != "postgresql":
-        return select(model.mode.label("mode"), link.c.topic_id.label("topic_id")).join(link, key == model.id)
-    topics = select(link.c.topic_id).where(key == model.id).offset(0).lateral()
-    return select(model.mode.label("mode"), topics.c.topic_id.label("topic_id")).join(topics, true())
-
-
-@cache
-def _topic_counts(dialect: str):
-    live = _with_topics(CR, request_topics, request_topics.c.request_id, dialect).where(*held_in_month())
-    history = _with_topics(HS, history_session_topics, history_session_topics.c.session_id, dialect).where(
-        *history_in_month()
-    )
-    both = union_all(live, history).subquery()
-    return select(type_coerce(both.c.mode, String), both.c.topic_id, func.count()).group_by(
-        both.c.mode, both.c.topic_id
-    )
-
-
-def topic_counts(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list[tuple[str, int]]]:
-    """Per mode, (topic code, sessions) over both sources, in the taxonomy's order. Grouped on
-    topic ids; `topics` names them."""
-    rows = execute(_topic_counts(dialect()), month_params(month)).all()
-    result: dict[Mode, list[tuple[str, int]]] = {Mode.VC: [], Mode.FTF: []}
-    for mode, topic_id, n in sorted(rows, key=lambda r: (topics[r[1]][1], topics[r[1]][0])):
-        result[Mode(mode)].append((topics[topic_id][0], n))
-    return result
-
-
 # Breaches -------------------------------------------------------------------------------
 
 
@@ -236,33 +207,30 @@ def _breaches_in_month():
 
 
 @cache
-def _breaches_by_type():
+def _breaches():
+    """Both breach tables of the month in one statement: per type, then per Pemda, each
+    ordered by count (descending) and name."""
     n = func.count().label("n")
-    return (
-        select(Breach.type_code, n)
+    by_type = (
+        select(literal(0).label("part"), Breach.type_code.label("name"), n)
         .where(*_breaches_in_month())
         .group_by(Breach.type_code)
-        .order_by(n.desc(), Breach.type_code)
     )
-
-
-def breaches_by_type(month: date) -> list[tuple[str, int]]:
-    return [(code, count) for code, count in execute(_breaches_by_type(), month_params(month))]
-
-
-@cache
-def _breaches_by_pemda():
-    name = service_user_sql(Region.display_name, Breach.unit_type).label("name")
-    n = func.count().label("n")
-    return (
-        select(name, n)
+    name = service_user_sql(Region.display_name, Breach.unit_type)
+    by_pemda = (
+        select(literal(1), name, n)
         .select_from(Breach)
         .join(Region, Region.id == Breach.region_id)
         .where(*_breaches_in_month())
         .group_by(Breach.region_id, Breach.unit_type, Region.display_name)
-        .order_by(n.desc(), name)
     )
+    both = union_all(by_type, by_pemda).subquery()
+    return select(both.c.part, both.c.name, both.c.n).order_by(both.c.part, both.c.n.desc(), both.c.name)
 
 
-def breaches_by_pemda(month: date) -> list[tuple[str, int]]:
-    return [(who, count) for who, count in execute(_breaches_by_pemda(), month_params(month))]
+def breaches(month: date) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(live breaches of the month per type code, per service user), each most first."""
+    found: tuple[list, list] = ([], [])
+    for part, name, count in execute(_breaches(), month_params(month)):
+        found[part].append((name, count))
+    return found

@@ -1,6 +1,8 @@
 """The monthly report's pages (coordinators and administrators) and the recipients page
 (administrators)."""
 
+from datetime import date
+
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -8,6 +10,7 @@ from flask_login import current_user
 from app.core.access import admin_required, coordinator_required
 from app.core.months import BAD_REQUEST, month_arg
 from app.core.security_events import record_export
+from app.core.templating import fmt_date
 from app.domain.months import shift_month
 from app.extensions import db
 from app.reports import bp, charts, exports, services
@@ -23,6 +26,13 @@ def _report(month) -> MonthlyReport:
     return report
 
 
+def day_names(report: MonthlyReport) -> dict[date, str]:
+    """Each day of the report's session tables as they write it ("7 Desember 2026"), formatted
+    once: a month's tables repeat some thirty days over a thousand rows."""
+    days = {row.day for section in report.sections for row in section.sessions}
+    return {day: fmt_date(day, fmt="d MMMM y") for day in days}
+
+
 @bp.route("/koordinator/laporan")
 @coordinator_required
 def monthly():
@@ -33,6 +43,7 @@ def monthly():
         "reports/monthly.html",
         report=report,
         charts=charts.trend_charts(report),
+        days=day_names(report),
         previous=shift_month(report.month, -1),
         following=shift_month(report.month, 1),
         month_error=given.error,
@@ -53,7 +64,9 @@ def print_view(month: str):
     if given.error:
         return _bad_month(given.error)
     report = _report(given.month)
-    return render_template("reports/print.html", report=report, charts=charts.trend_charts(report))
+    return render_template(
+        "reports/print.html", report=report, charts=charts.trend_charts(report), days=day_names(report)
+    )
 
 
 @bp.route("/koordinator/laporan/<string:month>.csv")
@@ -62,8 +75,9 @@ def export_csv(month: str):
     given = month_arg(month)
     if given.error:
         return _bad_month(given.error)
-    report = _report(given.month)
+    report = monthly_report(given.month)
     body = exports.to_csv(report)
+    # Commits (one commit: the snapshot, when one was built now, with the audit row).
     record_export("monthly_report_csv", ("Report", given.month.isoformat()[:7]))
     return _download(body, exports.CSV_TYPE, exports.filename(report, "csv"))
 
@@ -74,8 +88,9 @@ def export_xlsx(month: str):
     given = month_arg(month)
     if given.error:
         return _bad_month(given.error)
-    report = _report(given.month)
+    report = monthly_report(given.month)
     body = exports.to_xlsx(report)
+    # Commits (one commit: the snapshot, when one was built now, with the audit row).
     record_export("monthly_report_xlsx", ("Report", given.month.isoformat()[:7]))
     return _download(body, exports.XLSX_TYPE, exports.filename(report, "xlsx"))
 

@@ -1,6 +1,6 @@
 """Built reports kept until their data changes.
 
-A month's report is built from scratch (app.reports.build, a dozen GROUP BY statements) the
+A month's report is built from scratch (app.reports.build, six statements) the
 first time it is read after a change, and stored with the data version it was built at
 (ReportSnapshot). Later reads of the same month are served from the snapshot while the data
 version is unchanged: the page, the exports, the CLI and the email job read the same figures

@@ -3,6 +3,7 @@ sources, one statement) and the service users who consulted most (a GROUP BY). S
 app.reports.queries for the conventions (WIB months, held sessions of both sources).
 """
 
+from collections import Counter
 from datetime import date
 from functools import cache
 
@@ -106,6 +107,22 @@ def sessions(month: date, topics: dict[int, tuple[str, int]]) -> dict[Mode, list
             codes = ordered[ids] = tuple(code for _, code in sorted(rank[i] for i in ids.split(SEPARATOR)))
         lines[modes[mode]].append((when, who, codes))
     return lines
+
+
+def topic_counts(lines: dict[Mode, list[Line]], topics: dict[int, tuple[str, int]]) -> dict[Mode, list]:
+    """Per mode, (topic code, sessions) in the taxonomy's order, counted over the session
+    lines (sessions()): they are every held session of the month with all its topics, so no
+    statement of its own is needed."""
+    rank = {code: (order, code) for code, order in topics.values()}
+    result: dict[Mode, list[tuple[str, int]]] = {}
+    for mode, rows in lines.items():
+        per_set = Counter(codes for _day, _who, codes in rows)  # a month repeats a few hundred sets
+        per_code: Counter = Counter()
+        for codes, n in per_set.items():
+            for code in codes:
+                per_code[code] += n
+        result[mode] = [(code, per_code[code]) for code in sorted(per_code, key=rank.__getitem__)]
+    return result
 
 
 # Who consulted most ---------------------------------------------------------------------

@@ -111,6 +111,8 @@ class ConsultationRequest(db.Model):
         Index("ix_consultation_requests_pemda", "region_id", "unit_type", "submitted_at", "id"),
         # The coordinators' queue: one state, in order of submission.
         Index("ix_consultation_requests_queue", "state", "submitted_at", "id"),
+        # The queue's counts per state under a mode filter ("held, face to face").
+        Index("ix_consultation_requests_mode_state", "mode", "state"),
     )
 
     @property

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -46,13 +47,17 @@ R = ConsultationRequest
 
 def page_options() -> tuple:
     """What the request's own pages show of it, loaded with it (a statement per collection,
-    not one per use); the policy version gives the confirmation window without a query."""
+    not one per use); the policy version gives the confirmation window without a query.
+    The rating is a backref of app.satisfaction, found through the configured mapper."""
+    rating = sa_inspect(R).attrs["rating"].class_attribute
     return (
         joinedload(R.region),
         joinedload(R.policy_version),
         joinedload(R.letter),
         joinedload(R.visit),
         joinedload(R.confirmation),
+        joinedload(R.room),
+        joinedload(rating),
         selectinload(R.topics),
         selectinload(R.windows),
         selectinload(R.delegation),

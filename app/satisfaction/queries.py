@@ -8,7 +8,7 @@ least MIN_RATINGS ratings from MIN_RATERS different users per person per month.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import Select, any_, case, distinct, func, select
 from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
@@ -62,82 +62,83 @@ _AGGREGATES = (
 )
 
 
-def month_averages(month: date) -> Averages:
+def month_averages_select(month: date) -> Select:
+    """The statement of month_averages(): one row, (count, raters, service, substance); the
+    monthly report adds columns of its own to it (app.reports.queries)."""
     start, end = month_bounds(month)
-    row = db.session.execute(
+    return (
         select(*_AGGREGATES)
         .join(ConsultationRequest, ConsultationRequest.id == SatisfactionRating.request_id)
         .where(ConsultationRequest.scheduled_start >= start, ConsultationRequest.scheduled_start < end)
-    ).one()
+    )
+
+
+def averages_of(row) -> Averages:
+    """The Averages of a row of month_averages_select()'s four columns."""
     return _averages(row)
+
+
+def month_averages(month: date) -> Averages:
+    return _averages(db.session.execute(month_averages_select(month)).one())
 
 
 def trend(month: date, months: int = 6) -> list[tuple[date, Averages]]:
     """The averages of `months` months ending with `month`, oldest first, in one statement:
-    each month's aggregates (as month_averages()) are taken over the ratings of its sessions."""
+    each month's aggregates (as month_averages()) are taken over the ratings of its sessions.
+    The sessions of all the months are read once, as one range of scheduled_start, and a CASE
+    gives each row its month to group on: one aggregate per month and column, each with its
+    own CASE, costs SQLite twice as much."""
     R, SR = ConsultationRequest, SatisfactionRating
     firsts = [shift_month(month, -i) for i in reversed(range(months))]
-    columns = []
-    for first in firsts:
-        start, end = month_bounds(first)
-        inside = and_(R.scheduled_start >= start, R.scheduled_start < end)
-        columns += [
-            func.count(case((inside, SR.id))),
-            func.count(distinct(case((inside, SR.rated_by_id)))),
-            func.avg(case((inside, SR.service_score))),
-            func.avg(case((inside, SR.substance_score))),
-        ]
-    lo, hi = month_bounds(firsts[0])[0], month_bounds(month)[1]
-    row = db.session.execute(
-        select(*columns).join(R, R.id == SR.request_id).where(R.scheduled_start >= lo, R.scheduled_start < hi)
-    ).one()
-    return [(first, _averages(row[4 * i : 4 * i + 4])) for i, first in enumerate(firsts)]
+    starts = [month_bounds(first)[0] for first in firsts]
+    end = month_bounds(month)[1]
+    bounds = [*starts[1:], end]
+    index = case(*((R.scheduled_start < bound, i) for i, bound in enumerate(bounds))).label("month_index")
+    rows = db.session.execute(
+        select(index, *_AGGREGATES)
+        .join(R, R.id == SR.request_id)
+        .where(R.scheduled_start >= starts[0], R.scheduled_start < end)
+        .group_by(index)
+    ).all()
+    found = {row[0]: _averages(row[1:]) for row in rows}
+    return [(first, found.get(i, _NONE)) for i, first in enumerate(firsts)]
 
 
+_NONE = Averages(count=0, raters=0, service=None, substance=None)
 _COUNTED = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED)
 
 
 def per_narasumber(month: date) -> list[PersonAverages]:
-    """Every narasumber with a held session in the month, with the ratings of those sessions."""
+    """Every narasumber with a held session in the month, with the ratings of those sessions:
+    one statement, grouped over the month's held sessions, their counted assignments and
+    ratings (a session without a rating counts as a session, and nothing in the averages),
+    with the names joined to the groups.
+
+    The assignments are looked up by the month's session ids (their request_id index): on
+    PostgreSQL as `= ANY(ARRAY(...))`, since the planner otherwise hash-joins every assignment
+    and every rating of five years for a month's thousand sessions."""
     start, end = month_bounds(month)
-    in_month = (
-        ConsultationRequest.scheduled_start >= start,
-        ConsultationRequest.scheduled_start < end,
-        ConsultationRequest.state == RequestState.HELD,
-        NarasumberAssignment.status.in_(_COUNTED),
+    A, R, SR = NarasumberAssignment, ConsultationRequest, SatisfactionRating
+    sessions = select(R.id).where(
+        R.scheduled_start >= start, R.scheduled_start < end, R.state == RequestState.HELD
     )
-    sessions = dict(
-        db.session.execute(
-            select(NarasumberAssignment.narasumber_id, func.count(distinct(ConsultationRequest.id)))
-            .join(ConsultationRequest, ConsultationRequest.id == NarasumberAssignment.request_id)
-            .where(*in_month)
-            .group_by(NarasumberAssignment.narasumber_id)
-        ).all()
+    if db.session.get_bind().dialect.name == "postgresql":
+        of_month = A.request_id == any_(func.array(sessions.scalar_subquery()))
+    else:
+        of_month = A.request_id.in_(sessions)
+    groups = (
+        select(A.narasumber_id.label("id"), func.count(distinct(A.request_id)).label("sessions"), *_AGGREGATES)
+        .outerjoin(SR, SR.request_id == A.request_id)
+        .where(of_month, A.status.in_(_COUNTED))
+        .group_by(A.narasumber_id)
+        .subquery()
     )
-    ratings = {
-        row[0]: _averages(row[1:])
-        for row in db.session.execute(
-            select(NarasumberAssignment.narasumber_id, *_AGGREGATES)
-            .join(ConsultationRequest, ConsultationRequest.id == NarasumberAssignment.request_id)
-            .join(SatisfactionRating, SatisfactionRating.request_id == ConsultationRequest.id)
-            .where(*in_month)
-            .group_by(NarasumberAssignment.narasumber_id)
-        ).all()
-    }
-    if not sessions:
-        return []
-    names = dict(
-        db.session.execute(
-            select(NarasumberProfile.id, User.name)
-            .join(User, User.id == NarasumberProfile.user_id)
-            .where(NarasumberProfile.id.in_(sessions))
-        ).all()
-    )
-    empty = Averages(0, 0, None, None)
-    people = [
-        PersonAverages(pid, names.get(pid, "?"), count, ratings.get(pid, empty))
-        for pid, count in sessions.items()
-    ]
+    rows = db.session.execute(
+        select(groups, User.name)
+        .join(NarasumberProfile, NarasumberProfile.id == groups.c.id)
+        .join(User, User.id == NarasumberProfile.user_id)
+    ).all()
+    people = [PersonAverages(row[0], row[-1], row[1], _averages(row[2:6])) for row in rows]
     return sorted(people, key=lambda p: (not p.below_expectation, p.name.lower()))
 
 

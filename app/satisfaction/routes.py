@@ -3,6 +3,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core.access import coordinator_required, pemda_required
 from app.core.mail import send_queued
@@ -47,9 +48,24 @@ def rate(request_id: int):
     )
 
 
+def score_text(decimal: str):
+    """How the overview writes an average: two decimals with the language's separator
+    (`decimal`: "4,03" in Indonesian), a dash when there is none. A function, not a template
+    macro: the page writes some four hundred of them."""
+
+    def score(value: float | None):
+        if value is None:
+            return Markup('<span class="text-muted">–</span>')
+        return f"{value:.2f}".replace(".", decimal)
+
+    return score
+
+
 @bp.route("/koordinator/kepuasan")
 @coordinator_required
 def overview():
+    from app import select_locale  # the language the page is in, as its template's current_locale
+
     # Opens on last month (WIB), as the monthly report does; a bad ?bulan= shows last month
     # with a message saying why (400: app.core.months).
     given = month_arg(request.args.get("bulan"))
@@ -67,5 +83,6 @@ def overview():
         comments=queries.recent_comments(month),
         min_ratings=queries.MIN_RATINGS,
         min_raters=queries.MIN_RATERS,
+        score=score_text("," if select_locale() == "id" else "."),
     )
     return page, given.status

@@ -22,7 +22,7 @@ FIRST_HOUR, LAST_HOUR = 8, 16  # the rows of the week view, WIB
 
 @dataclass(frozen=True)
 class Session:
-    """What the calendar shows of a session (templates/scheduling/_session.html): a month
+    """What the calendar shows of a session (routes._session_boxes()): a month
     holds hundreds, read as plain rows rather than as requests with their relationships."""
 
     id: int
@@ -146,7 +146,8 @@ def build(
         start, end, columns = grid_start, grid_end, 5
         prev, nxt = grid_start - timedelta(days=7), grid_start + timedelta(days=7)
     by_day: dict[date, list[Session]] = {}
-    for s in sessions_between(grid_start, grid_end, narasumber_id=narasumber_id, room_id=room_id):
+    # The days shown: a month's grid shows no sessions on the days of the months around it.
+    for s in sessions_between(start, end, narasumber_id=narasumber_id, room_id=room_id):
         by_day.setdefault(s.scheduled_start.astimezone(WIB).date(), []).append(s)
     weeks = []
     day = grid_start

@@ -7,25 +7,25 @@ from datetime import date, time
 from functools import lru_cache
 
 from babel.dates import format_time
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 from wtforms import SelectChoice
 
-from app.auth.models import User
-from app.catalog.models import NarasumberProfile, Room, Topic, narasumber_topics
+from app.catalog.models import NarasumberProfile, Room, Topic
 from app.core.access import coordinator_required
 from app.core.clock import WIB, now_utc
 from app.core.mail import drop_queued
 from app.domain.policy import Mode
+from app.domain.slots import RoomInfo
 from app.domain.states import ACTIVE_SESSION_STATES, Action, RequestState, allowed
 from app.extensions import db
 from app.narasumber.labels import template_helpers as people_labels
-from app.requests import queries as request_queries
-from app.requests.labels import STATE_LABELS, template_helpers
-from app.requests.models import ConsultationRequest
+from app.requests.labels import STATE_LABELS, state_label, template_helpers
+from app.requests.models import ConsultationRequest, request_topics
 from app.scheduling import bp, declines, review, suggestions
 from app.scheduling import calendar as calendar_view
 from app.scheduling import queue as worklist
@@ -38,6 +38,7 @@ from app.scheduling.forms import (
     RequestChangesForm,
     RescheduleForm,
     ScheduleForm,
+    checkbox_rows,
 )
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment
 
@@ -48,6 +49,7 @@ def _helpers():
         **template_helpers(),
         **people_labels(),
         "reason_text": suggestions.reason_text,
+        "checkbox_rows": checkbox_rows,
     }
 
 
@@ -111,18 +113,41 @@ def queue():
     counts = worklist.state_counts(filters)
     declined_count = worklist.declined_count(filters)
     total = worklist.matching_total(filters, counts, declined_count)
+    pagination = worklist.queue_page(filters, request.args.get("page", 1, type=int), total)
     return render_template(
         "scheduling/queue.html",
         form=form,
-        pagination=worklist.queue_page(filters, request.args.get("page", 1, type=int), total),
+        pagination=pagination,
+        details=worklist.row_details(pagination.items),
         counts=counts,
         # The default view holds the open requests and the sessions waiting for a replacement.
         open_count=counts[RequestState.SUBMITTED] + counts[RequestState.CHANGES_REQUESTED] + declined_count,
         declined_count=declined_count,
         declined=waiting,
         total_count=sum(counts.values()),
-        age=lambda req: worklist.age_text(req.submitted_at, now),
+        age=_ages(now),
+        detail_link=_detail_link(),
     )
+
+
+def _detail_link() -> str:
+    """The review page's URL without its id, to which a list appends each id: url_for() costs
+    some 10 µs, and the queue and the calendar link hundreds of requests."""
+    return url_for("scheduling.detail", request_id=0).removesuffix("0")
+
+
+def _ages(now):
+    """age_text() for the queue's rows, written once per WIB day of submission (a page of 50
+    holds a few days, and each text is a translation)."""
+    by_day: dict = {}
+
+    def age(req) -> str:
+        day = req.submitted_at.astimezone(WIB).date()
+        if day not in by_day:
+            by_day[day] = worklist.age_text(req.submitted_at, now)
+        return by_day[day]
+
+    return age
 
 
 # A request ---------------------------------------------------------------------------------
@@ -136,24 +161,28 @@ def get_request(request_id: int) -> ConsultationRequest:
 
 
 def review_request(request_id: int) -> ConsultationRequest:
-    """The request with what its review page reads of it, loaded up front: its Pemda, policy
-    version, letter and room in the same statement, then its topics, windows, delegation and
-    narasumber (one statement each) rather than one lazy load at a time. The delegation (a
-    few rows) comes with the request's own row."""
+    """The request with what its review page reads of it, loaded up front in one statement:
+    its Pemda, policy version, letter, room, and its topics, windows, delegation and narasumber
+    (a few rows each: their product stays small) rather than one lazy load at a time. The
+    topics are joined by hand: joinedload() nests the join through request_topics in
+    parentheses, which SQLite runs by reading the whole of request_topics."""
     R, A = ConsultationRequest, NarasumberAssignment
     req = (
         db.session.scalars(
             select(R)
+            .outerjoin(request_topics, request_topics.c.request_id == R.id)
+            .outerjoin(Topic, Topic.id == request_topics.c.topic_id)
             .where(R.id == request_id)
+            .order_by(Topic.sort_order)  # the relationship's order
             .options(
                 joinedload(R.region),
                 joinedload(R.policy_version),
                 joinedload(R.letter),
                 joinedload(R.room),
-                selectinload(R.topics),
-                selectinload(R.windows),
+                contains_eager(R.topics),
+                joinedload(R.windows),
                 joinedload(R.delegation),
-                selectinload(R.assignments).joinedload(A.narasumber).joinedload(NarasumberProfile.user),
+                joinedload(R.assignments).joinedload(A.narasumber).joinedload(NarasumberProfile.user),
             )
         )
         .unique()
@@ -181,17 +210,22 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         "reschedule": allowed(req.state, Action.RESCHEDULE),
         "cancel": allowed(req.state, Action.CANCEL),
     }
-    slots = suggestions.suggest_slots(req, now=now, limit=10) if can["approve"] else []
+    # The narasumber and rooms are read once for the suggestions and the forms.
+    team, active_rooms = suggestions.load_team(), active_room_list()
+    slots = []
+    if can["approve"]:
+        found_rooms = [RoomInfo(r.id, r.name, r.capacity) for r in active_rooms]
+        slots = suggestions.suggest_slots(req, now=now, limit=10, team=team, rooms=found_rooms)
     schedule_form = forms.get("schedule_form")
     if schedule_form is None:
         schedule_form = ScheduleForm(
             formdata=None, data=_slot_data(slots, request.args.get("slot", 0, type=int))
         )
-    rooms = room_choices()
-    prepare_schedule_form(schedule_form, req, rooms)
+    rooms = room_choices(active_rooms)
+    prepare_schedule_form(schedule_form, req, rooms, team)
     reschedule_form = forms.get("reschedule_form") or RescheduleForm(formdata=None, data=_current_data(req))
     reschedule_form.room_id.choices = rooms
-    entries = request_queries.history(req)
+    entries, actors = review.history_with_actors(req)
     return render_template(
         "scheduling/detail.html",
         req=req,
@@ -202,7 +236,7 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         earlier=review.pemda_history(req),
         unreplaced=unreplaced_declines(req, now),
         history=entries,
-        actors=request_queries.actors_of(entries),
+        actors=actors,
         can=can,
         replacements=replacement_options(req, now),
         slots=slots,
@@ -241,8 +275,14 @@ def _current_data(req: ConsultationRequest) -> dict:
     return {"day": start.date(), "start_time": start.time(), "end_time": end.time(), "room_id": req.room_id}
 
 
-def room_choices() -> list:
-    rooms = db.session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.name))
+def active_room_list() -> list[Room]:
+    return list(db.session.scalars(select(Room).where(Room.active.is_(True)).order_by(Room.name)))
+
+
+def room_choices(rooms: list[Room] | None = None) -> list:
+    """The room field's choices: the active rooms (`rooms`, when the caller has them)."""
+    if rooms is None:
+        rooms = active_room_list()
     return [SelectChoice("", _("— pilih ruang —"))] + [
         SelectChoice(
             r.id,
@@ -257,24 +297,17 @@ def room_choices() -> list:
     ]
 
 
-def prepare_schedule_form(form: ScheduleForm, req: ConsultationRequest, rooms: list | None = None) -> None:
+def prepare_schedule_form(
+    form: ScheduleForm, req: ConsultationRequest, rooms: list | None = None, team: list | None = None
+) -> None:
     """Narasumber choices: those covering a topic of the request first, then the others.
-    `rooms`: the room choices when the caller has them already."""
+    `rooms`: the room choices, `team`: suggestions.load_team(), when the caller has them."""
     wanted = {t.id for t in req.topics}
-    P, NT = NarasumberProfile, narasumber_topics
     people: dict[int, tuple[str, str, list]] = {}
     # One row per person and topic (in topic order), read as plain rows: a choice needs no more.
-    rows = db.session.execute(
-        select(P.id, User.name, P.unit, Topic.id, Topic.code)
-        .join(User, User.id == P.user_id)
-        .outerjoin(NT, NT.c.narasumber_id == P.id)
-        .outerjoin(Topic, Topic.id == NT.c.topic_id)
-        .where(
-            User.email_verified_at.is_not(None), User.activated_at.is_not(None), User.deactivated_at.is_(None)
-        )
-        .order_by(P.id, Topic.sort_order, Topic.code)
-    )
-    for pid, name, unit, topic_id, code in rows:
+    if team is None:
+        team = suggestions.load_team()
+    for pid, name, unit, _hours, _per_day, _per_week, topic_id, code in team:
         topics = people.setdefault(pid, (name, unit, []))[2]
         if topic_id is not None:
             topics.append((topic_id, code))
@@ -315,7 +348,44 @@ def calendar():
     narasumber_id = int(form.narasumber.data) if form.narasumber.data and not form.narasumber.errors else None
     room_id = int(form.room.data) if form.room.data and not form.room.errors else None
     cal = calendar_view.build(view, anchor, narasumber_id=narasumber_id, room_id=room_id)
-    return render_template("scheduling/calendar.html", cal=cal, form=form, today=today)
+    return render_template(
+        "scheduling/calendar.html", cal=cal, form=form, today=today, boxes=_session_boxes(cal)
+    )
+
+
+def _session_boxes(cal: calendar_view.CalendarView) -> dict[int, Markup]:
+    """Each session of the calendar as its box (a link to its review page: time, service user,
+    topics, room or "VC", and its state unless scheduled), written once and shown in both
+    layouts. Written here rather than by a template macro: a month shows about 500 sessions,
+    and a Jinja macro call with its filters and url_for() costs some 20 µs each, most of the
+    page's time. Every value from the database goes through escape()."""
+    locale = str(get_locale() or "id")
+    link = _detail_link()
+    vc_label, ftf_label = _("VC"), _("Tatap muka")
+    states = {state: state_label(state) for state in calendar_view.SHOWN_STATES}
+
+    def clock(value) -> str:
+        local = value.astimezone(WIB)
+        return _clock_text(local.hour, local.minute, locale)
+
+    boxes = {}
+    for day in cal.days:
+        for s in day.sessions:
+            vc = s.mode == Mode.VC
+            place = vc_label if vc else (s.room_name or ftf_label)
+            state = f"· {escape(states[s.state])}" if s.state != RequestState.SCHEDULED else ""
+            boxes[s.id] = Markup(
+                '<a class="d-block text-decoration-none border-start border-3 ps-2 mb-1 small cal-session '
+                f'{"border-success" if vc else "border-primary"}"\n'
+                f'   href="{link}{s.id}">\n'
+                f'  <span class="fw-semibold text-body">{clock(s.scheduled_start)}–{clock(s.scheduled_end)}</span>\n'
+                f'  <span class="text-body">{escape(s.service_user_name)}</span>\n'
+                f'  <span class="text-muted d-block">{escape(", ".join(s.topic_codes))} ·\n'
+                f"    {escape(place)}\n"
+                f"    {state}</span>\n"
+                "</a>"
+            )
+    return boxes
 
 
 def replacement_options(req: ConsultationRequest, now) -> list:

@@ -139,6 +139,7 @@ def _statements(dialect: str) -> dict:
             A.c.start < bindparam("now"),
             _among(A.c.narasumber_id, "ids", pg),
         )
+        .subquery()
     )
     mine = and_(A.c.narasumber_id == P.c.id, A.c.active.is_(True), A.c.request_id != rid)
     in_month = and_(A.c.start >= bindparam("m0"), A.c.start < bindparam("m1"))
@@ -151,6 +152,39 @@ def _statements(dialect: str) -> dict:
         .where(PV.c.effective_from <= bindparam("now"))
         .order_by(PV.c.effective_from.desc(), PV.c.id.desc())
         .limit(1)
+    )
+    # The Pemda's history in one statement: each person's sessions this month and latest
+    # session ('c', first: its columns give the result its types), then who advised the Pemda
+    # on which topics ('a').
+    history = union_all(
+        select(literal_column("'c'"), P.c.id, cast(null(), Text), month_count, last).where(
+            _among(P.c.id, "ids", pg)
+        ),
+        select(literal_column("'a'"), advised.c.narasumber_id, advised.c.topic_codes, null(), null()),
+    )
+    # Every active narasumber with each of their topics (in topic order) and their limits: the
+    # review page's manual form lists them all, and its suggestions take those who know one of
+    # the request's topics (load_people() asks for only those).
+    team = (
+        select(
+            P.c.id,
+            USERS.c.name,
+            P.c.unit,
+            cast(P.c.working_hours, Text),
+            P.c.max_per_day,
+            P.c.max_per_week,
+            T.c.id,
+            T.c.code,
+        )
+        .join(USERS, USERS.c.id == P.c.user_id)
+        .outerjoin(NT, NT.c.narasumber_id == P.c.id)
+        .outerjoin(T, T.c.id == NT.c.topic_id)
+        .where(
+            USERS.c.email_verified_at.is_not(None),
+            USERS.c.activated_at.is_not(None),
+            USERS.c.deactivated_at.is_(None),
+        )
+        .order_by(P.c.id, T.c.sort_order, T.c.code)
     )
     return {
         "request": union_all(
@@ -169,8 +203,8 @@ def _statements(dialect: str) -> dict:
         "busy_vc": union_all(sessions, away),
         "busy_ftf": union_all(sessions, away, booked),
         "rooms": select(ROOMS.c.id, ROOMS.c.name, ROOMS.c.capacity).where(ROOMS.c.active.is_(True)),
-        "advised": advised,
-        "counts": select(P.c.id, month_count, last).where(_among(P.c.id, "ids", pg)),
+        "history": history,
+        "team": team,
     }
 
 

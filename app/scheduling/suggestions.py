@@ -43,16 +43,27 @@ from app.scheduling.suggestion_queries import run
 LONGEST_SESSION = timedelta(days=1)
 
 
-def suggest_slots(req: ConsultationRequest, *, now: datetime, limit: int = 10) -> list[SlotSuggestion]:
-    """Ranked slots for `req`, each with the narasumber who cover its topics and a room (FTF)."""
+def suggest_slots(
+    req: ConsultationRequest,
+    *,
+    now: datetime,
+    limit: int = 10,
+    team: list | None = None,
+    rooms: list[RoomInfo] | None = None,
+) -> list[SlotSuggestion]:
+    """Ranked slots for `req`, each with the narasumber who cover its topics and a room (FTF).
+    `team` (load_team()) and `rooms` (the active rooms): when the caller has them already."""
     policy = policy_of(req, now)
     cal = work_calendar()
     request = slot_request(req)
     horizon = search_horizon(request, policy, cal, now)
-    people = load_people(request.topic_codes)
+    people = load_people(request.topic_codes) if team is None else people_of(team, request.topic_codes)
     ids = [p.id for p in people]
     ftf = request.mode == Mode.FTF
-    rooms = load_rooms() if ftf else []
+    if not ftf:
+        rooms = []
+    elif rooms is None:
+        rooms = load_rooms()
     occupancy = load_occupancy(
         ids, horizon, request_id=req.id, room_ids=[r.id for r in rooms] if ftf else None
     )
@@ -128,6 +139,28 @@ def load_people(topic_codes) -> list[Person]:
     ]
 
 
+def load_team() -> list[tuple]:
+    """Every active narasumber, one row per topic they know (in topic order; None for one who
+    knows none): (id, name, unit, working hours as stored, max per day, max per week, topic
+    id, topic code). For the review page, whose manual form lists them all and whose
+    suggestions take people_of() them: one statement for both."""
+    return run("team")
+
+
+def people_of(team: list[tuple], topic_codes) -> list[Person]:
+    """load_people(topic_codes), from the rows of load_team()."""
+    wanted = set(topic_codes)
+    topics, first = defaultdict(set), {}
+    for pid, name, _unit, hours, per_day, per_week, _topic_id, code in team:
+        if code in wanted:
+            topics[pid].add(code)
+            first.setdefault(pid, (name, hours, per_day, per_week))
+    return [
+        Person(pid, name, frozenset(topics[pid]), _hours(hours), per_day, per_week)
+        for pid, (name, hours, per_day, per_week) in first.items()
+    ]
+
+
 @lru_cache(maxsize=256)
 def _hours(stored: str | None) -> dict:
     """Parsed working hours by their stored JSON text: most people share a few patterns.
@@ -163,15 +196,17 @@ def load_history(req: ConsultationRequest, person_ids, now: datetime) -> dict[in
     """Per person: topics they advised this Pemda (region and unit) on in its other sessions
     begun before now, their active sessions this month (WIB), and the start of their latest
     session before now."""
-    ids = list(person_ids)
-    advised = defaultdict(set)
-    where = {"region": req.region_id, "unit": req.unit_type, "rid": req.id, "ids": ids, "now": now}
-    for pid, codes in run("advised", **where):
-        advised[pid].update(_codes(codes))
     m0, m1 = month_bounds(month_of(now))
+    params = {"region": req.region_id, "unit": req.unit_type, "rid": req.id, "now": now, "m0": m0, "m1": m1}
+    advised, counts = defaultdict(set), {}
+    for kind, pid, codes, count, latest in run("history", ids=list(person_ids), **params):
+        if kind == "a":
+            advised[pid].update(_codes(codes))
+        else:
+            counts[pid] = (count or 0, latest)
     return {
-        pid: PersonHistory(frozenset(advised.get(pid, ())), count or 0, latest)
-        for pid, count, latest in run("counts", rid=req.id, m0=m0, m1=m1, now=now, ids=ids)
+        pid: PersonHistory(frozenset(advised.get(pid, ())), count, latest)
+        for pid, (count, latest) in counts.items()
     }
 
 

@@ -175,6 +175,42 @@ def test_the_page_shows_where_the_chain_breaks(client, logged_in):
     assert f"Rantai audit rusak mulai baris id {changed}:" in _page(client)
 
 
+def _tamper(row_id: int) -> None:
+    db.session.remove()
+    with db.engine.begin() as conn:
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only"))
+        conn.execute(text("UPDATE audit_log SET object_id = '99' WHERE id = :id"), {"id": row_id})
+        if postgres:
+            conn.execute(text("ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only"))
+
+
+def test_the_unfiltered_page_checks_the_rows_it_shows(client, logged_in):
+    logged_in("admin")
+    rows = [_row(obj=("Topic", n)) for n in range(60)]
+    db.session.commit()
+    html = _page(client)
+    assert "Rantai audit utuh: 50 baris terbaru diperiksa." in html
+    changed = rows[-5].id
+    _tamper(changed)
+    assert f"Rantai audit rusak mulai baris id {changed}:" in _page(client)
+
+
+def test_a_filtered_page_does_not_show_a_changed_older_row_as_intact(client, logged_in):
+    """The page checks the chain's newest rows; a filtered view may show older rows, and
+    each of those is checked on its own."""
+    logged_in("admin")
+    old = _row(action="room.update", obj=("Room", 1))
+    for n in range(60):
+        _row(obj=("Topic", n))
+    db.session.commit()
+    _tamper(old.id)
+    assert "Rantai audit utuh" in _page(client)  # the 50 newest rows are intact
+    html = _page(client, object_type="Room")
+    assert f"Rantai audit rusak mulai baris id {old.id}:" in html
+
+
 def test_the_admin_menu_links_to_the_page(client, logged_in):
     logged_in("admin")
     assert 'href="/admin/audit"' in client.get("/admin/pengguna").get_data(as_text=True)

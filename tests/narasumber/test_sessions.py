@@ -59,6 +59,8 @@ def test_sessions_list_upcoming_and_past_of_their_own_only(client, world):
     assert f'/narasumber/{world["budi_ftf"].id}"' not in page
     assert "Ruang Rapat Dahlia" not in page
     assert "1 penugasan menunggu jawaban Anda." in page
+    # Each card names its session's topics, in the catalogue's order.
+    assert "· DAU, DBH" in " ".join(upcoming.split()) and "· DAU" in past
 
 
 def test_ftf_session_shows_room(client, world):

@@ -74,7 +74,10 @@ class Scheduler:
     def __init__(self, app, smtp: SmtpServer, tmp_path: Path, name: str):
         self.log = tmp_path / f"{name}.log"
         env = self.environment(app, smtp, tmp_path)
-        command = [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run", "--lock-retry", "0.5"]
+        # -X faulthandler: a process that does not stop is sent SIGABRT, which prints the stack
+        # of every thread to its log (see stop()).
+        command = [sys.executable, "-X", "faulthandler", "-m", "flask", "--app", "wsgi"]
+        command += ["scheduler", "run", "--lock-retry", "0.5"]
         with open(self.log, "wb") as out:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
 
@@ -98,9 +101,13 @@ class Scheduler:
         try:
             return self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-            raise
+            self.process.send_signal(signal.SIGABRT)  # faulthandler: every thread's stack
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            pytest.fail(f"{self.log.name} did not stop within 30 s of SIGTERM:\n{self.text()}")
 
 
 def _until(condition, what: str, procs) -> None:

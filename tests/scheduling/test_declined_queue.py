@@ -104,3 +104,18 @@ def test_a_decline_before_the_session_moved_or_ended_is_not_flagged(client, coor
     db.session.commit()
     frozen.move_to(wib("2026-12-09", "11:00"))
     assert open_declines(now_utc()) == {}
+
+
+def test_a_declined_session_is_shown_only_under_its_own_mode(client, coordinator, pemda, dau, frozen):
+    # The default view is "open requests OR sessions with an open decline", and the filters
+    # apply to both sides of that OR: a declined video conference is not a face-to-face one.
+    budi = narasumber("Budi Santoso", [dau])
+    req = _session(pemda, dau, budi)  # a video conference
+    db.session.commit()
+    [a] = req.assignments
+    _decline(client.application, a)
+    login_as(client, coordinator)
+
+    assert req.reference in _queue(client, mode="vc")
+    assert req.reference not in _queue(client, mode="ftf")
+    assert BADGE not in _queue(client, mode="ftf")
