@@ -127,6 +127,16 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down: the limits are counted in each worker's memory, each worker allowing its
+    # share (the amount / RATELIMIT_FALLBACK_PROCESSES), until Redis answers again
+    # (app/core/rate_limits.py). A Redis that does not answer costs a request at most the
+    # socket timeouts, once per worker; a count lost in the moment Redis goes is logged.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_FALLBACK_PROCESSES = int(
+        os.environ.get("RATELIMIT_FALLBACK_PROCESSES") or os.environ.get("WEB_CONCURRENCY") or 2
+    )
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+    RATELIMIT_SWALLOW_ERRORS = True
     # Failed logins: per account and address, and per address (LOGIN_LIMIT); per account
     # from every address (LOGIN_ACCOUNT_LIMIT: a wider ceiling against guessing spread over
     # many addresses, which does not lock the owner out after one address's failures).

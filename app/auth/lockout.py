@@ -7,17 +7,21 @@ guessing spread over many addresses. When a limit on an account trips, its owner
 once per window of that limit, and a `security.lockout` audit row is written with it.
 """
 
+import logging
+
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from limits import parse
 from sqlalchemy import select
 
 from app.auth import services
-from app.core import audit
+from app.core import audit, rate_limits
 from app.core.clock import now_utc
 from app.core.mail import queue_email, send_queued
 from app.core.urls import public_url_for
 from app.extensions import db, limiter
+
+log = logging.getLogger(__name__)
 
 
 def _email() -> str:
@@ -38,9 +42,9 @@ def login_limits(deduct_when):
 
     def decorator(view):
         for limit, key_func, scope in (
-            (lambda: current_app.config["LOGIN_LIMIT"], _account_ip_key, "login-account-ip"),
-            (lambda: current_app.config["LOGIN_LIMIT"], get_remote_address, "ip"),
-            (lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], _account_key, "login-account"),
+            (rate_limits.setting("LOGIN_LIMIT"), _account_ip_key, "login-account-ip"),
+            (rate_limits.setting("LOGIN_LIMIT"), get_remote_address, "ip"),
+            (rate_limits.setting("LOGIN_ACCOUNT_LIMIT"), _account_key, "login-account"),
         ):
             view = limiter.limit(
                 limit, key_func=key_func, scope=scope, methods=["POST"], deduct_when=deduct_when
@@ -51,11 +55,12 @@ def login_limits(deduct_when):
 
 
 def _account_limits() -> list[tuple[str, str, object]]:
-    """(scope, limit text, key) of the account limits of this login attempt."""
+    """(scope, limit text, key) of the account limits of this login attempt, as this
+    worker enforces them now (app.core.rate_limits)."""
     config = current_app.config
     return [
-        ("login-account-ip", config["LOGIN_LIMIT"], _account_ip_key()),
-        ("login-account", config["LOGIN_ACCOUNT_LIMIT"], _account_key()),
+        ("login-account-ip", rate_limits.current(config["LOGIN_LIMIT"]), _account_ip_key()),
+        ("login-account", rate_limits.current(config["LOGIN_ACCOUNT_LIMIT"]), _account_key()),
     ]
 
 
@@ -66,7 +71,11 @@ def _exhausted(limit_text: str, key: str, scope: str) -> bool:
     prefix = current_app.config.get("RATELIMIT_KEY_PREFIX")
     if prefix:
         args.insert(0, prefix)
-    return not limiter.limiter.test(parse(limit_text), *args)
+    try:
+        return not limiter.limiter.test(parse(limit_text), *args)
+    except Exception:  # Redis went away since the limit was checked: warn on the next attempt
+        log.warning("rate-limit storage unavailable for the lockout warning", exc_info=True)
+        return False
 
 
 def warn_owner() -> None:

@@ -21,14 +21,13 @@ from app.auth.mfa_forms import (
 )
 from app.auth.passwords import verify_password
 from app.auth.routes import _start_session
-from app.core import audit
+from app.core import audit, rate_limits
 from app.extensions import db, limiter
 
 MFA_FAILED = "konsultasi.mfa_failed"
 
 
-def _mfa_limit() -> str:
-    return current_app.config.get("MFA_LIMIT", "5 per 5 minutes")
+_mfa_limit = rate_limits.setting("MFA_LIMIT", "5 per 5 minutes")
 
 
 def _failed(_response) -> bool:

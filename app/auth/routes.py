@@ -25,17 +25,13 @@ from app.auth.forms import (
     region_groups,
 )
 from app.auth.services import Refusal
+from app.core import rate_limits
 from app.core.mail import drop_queued, send_queued
 from app.extensions import db, limiter
 
-
-def _email_limit() -> str:
-    return current_app.config.get("EMAIL_LIMIT", "5 per 15 minutes")
-
-
-def _register_ip_limit() -> str:
-    # Generous: many operators may register from one office network or a DJPK workshop.
-    return current_app.config.get("REGISTER_IP_LIMIT", "30 per hour")
+_email_limit = rate_limits.setting("EMAIL_LIMIT", "5 per 15 minutes")
+# Generous: many operators may register from one office network or a DJPK workshop.
+_register_ip_limit = rate_limits.setting("REGISTER_IP_LIMIT", "30 per hour")
 
 
 def _email_key() -> str:
@@ -256,7 +252,7 @@ def _password_check_key() -> str:
 @bp.route("/akun", methods=["GET", "POST"])
 @login_required
 @limiter.limit(
-    lambda: current_app.config["PASSWORD_CHECK_LIMIT"],
+    rate_limits.setting("PASSWORD_CHECK_LIMIT"),
     key_func=_password_check_key,
     scope="password-check",
     methods=["POST"],

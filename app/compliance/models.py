@@ -6,7 +6,7 @@ catalogue in app.domain.breaches.
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import UnitType, User, service_user_name
@@ -66,6 +66,13 @@ class Breach(db.Model):
         Index("ix_breaches_report", "recorded_at", "voided_at", "type_code", "region_id", "unit_type"),
         # The ledger's counts per type and its type filter (live rows, newest first).
         Index("ix_breaches_type", "type_code", "voided_at", "recorded_at"),
+        # The unfiltered ledger's counts per type: live rows only, counted from the index alone.
+        Index(
+            "ix_breaches_live_type",
+            "type_code",
+            postgresql_where=text("voided_at IS NULL"),
+            sqlite_where=text("voided_at IS NULL"),
+        ),
     )
 
     @property

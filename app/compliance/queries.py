@@ -114,8 +114,8 @@ def matching_total(f: LedgerFilters, counts: dict[str, int]) -> int:
 
 def type_counts(f: LedgerFilters) -> dict[str, int]:
     """How many records match the filters (but the type) of each type, in catalogue order."""
-    rows = db.session.execute(
-        select(Breach.type_code, func.count(Breach.id))
+    rows = db.session.execute(  # count(*): read from an index alone (ix_breaches_live_type)
+        select(Breach.type_code, func.count())
         .where(*_conditions(f, with_type=False))
         .group_by(Breach.type_code)
     )

@@ -22,7 +22,13 @@ def healthz():
 @limiter.exempt
 def readyz():
     results, ready = checks.readiness()
-    return jsonify(status="ok" if ready else "fail", checks=results), 200 if ready else 503
+    if not ready:
+        status = checks.FAIL
+    elif any(result["status"] == checks.DEGRADED for result in results.values()):
+        status = checks.DEGRADED  # still 200: it serves, with a part reported
+    else:
+        status = checks.OK
+    return jsonify(status=status, checks=results), 200 if ready else 503
 
 
 def allowed_networks(value: str | None) -> list:

@@ -127,7 +127,9 @@ def per_narasumber(month: date) -> list[PersonAverages]:
     else:
         of_month = A.request_id.in_(sessions)
     groups = (
-        select(A.narasumber_id.label("id"), func.count(distinct(A.request_id)).label("sessions"), *_AGGREGATES)
+        select(
+            A.narasumber_id.label("id"), func.count(distinct(A.request_id)).label("sessions"), *_AGGREGATES
+        )
         .outerjoin(SR, SR.request_id == A.request_id)
         .where(of_month, A.status.in_(_COUNTED))
         .group_by(A.narasumber_id)

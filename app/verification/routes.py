@@ -4,18 +4,17 @@ Rate limited per IP address on every look-up (a POST, or a GET that carries ?kod
 codes cannot be guessed in bulk; a page without a code is free.
 """
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 
+from app.core import rate_limits
 from app.extensions import db, limiter
 from app.requests.labels import mode_label
 from app.verification import bp, services
 from app.verification.forms import VerifyForm
 
-
-def _limit() -> str:
-    return current_app.config.get("VERIFY_LIMIT", "20 per minute;200 per day")
+_limit = rate_limits.setting("VERIFY_LIMIT", "20 per minute;200 per day")
 
 
 def _no_look_up() -> bool:

@@ -37,6 +37,21 @@ START_SECONDS = 60
 HIDDEN = r'name="{0}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{0}"'
 
 
+# The Pemda operator, made with the suite's factory in a production process of its own (its
+# password hashed at production cost).
+MAKE_PEMDA = """
+import sys
+from app import create_app
+from app.extensions import db
+from tests import factories
+
+app = create_app()
+with app.app_context():
+    factories.pemda_user(factories.BREBES, email=sys.argv[1], password=sys.argv[2], name=sys.argv[3])
+    db.session.commit()
+"""
+
+
 def redis_answers(url: str) -> bool:
     import redis
 
@@ -65,11 +80,16 @@ class PrivateRedis:
         if not binary:
             missing("redis-server is not installed (apt-get install redis-server), nor TEST_REDIS_URL set")
         folder.mkdir(parents=True, exist_ok=True)
+        self.binary, self.folder = binary, folder
         self.port = free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
         self.log = folder / "redis.log"
+        self.start()
+
+    def start(self) -> None:
+        """Start (again, after stop(): the same port, empty) and wait until it answers."""
         command = [
-            binary,
+            self.binary,
             "--bind",
             "127.0.0.1",
             "--port",
@@ -79,9 +99,9 @@ class PrivateRedis:
             "--appendonly",
             "no",
         ]
-        with open(self.log, "wb") as out:
+        with open(self.log, "ab") as out:
             self.process = subprocess.Popen(
-                [*command, "--dir", str(folder)],
+                [*command, "--dir", str(self.folder)],
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -93,8 +113,16 @@ class PrivateRedis:
                 pytest.fail(f"redis-server did not start:\n{self.log.read_text(errors='replace')}")
             time.sleep(0.05)  # waiting for another process: nothing to freeze
 
+    def pause(self) -> None:
+        """SIGSTOP: the port still accepts connections (the kernel's backlog), nothing answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
     def stop(self) -> None:
         if self.process.poll() is None:
+            self.resume()  # a paused server would not act on SIGTERM
             self.process.terminate()
             try:
                 self.process.wait(timeout=10)

@@ -38,6 +38,7 @@ from tests.files import PDF
 from tests.machine import missing
 from tests.outbox.conftest import SmtpServer
 from tests.production.cluster import (
+    MAKE_PEMDA,
     ROOT,
     TEST_REDIS_URL,
     Browser,
@@ -63,20 +64,6 @@ PEMDA_EMAIL = "operator@brebeskab.go.id"
 PEMDA_NAME = "Operator Brebes Dua Server"
 PEMDA_PASSWORD = "surat-dua-server-2026"
 FIGURES = ROOT / "artifacts" / "two-servers.json"
-
-# The Pemda operator, made with the suite's factory in a production process of its own (its
-# password hashed at production cost).
-MAKE_PEMDA = """
-import sys
-from app import create_app
-from app.extensions import db
-from tests import factories
-
-app = create_app()
-with app.app_context():
-    factories.pemda_user(factories.BREBES, email=sys.argv[1], password=sys.argv[2], name=sys.argv[3])
-    db.session.commit()
-"""
 
 
 @dataclass
