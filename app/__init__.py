@@ -48,14 +48,20 @@ def select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    from app.core.unavailable import database_unavailable
+
+    if database_unavailable():  # the user is not looked up while the database is away
+        return "id"
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in languages:
         return current_user.locale
     return "id"
 
 
 def register_extensions(app: Flask) -> None:
+    from app.core import db_setup
     from app.extensions import babel, bootstrap, csrf, db, limiter, login, mail, migrate
 
+    db_setup.engine_options(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "..", "migrations"))
     csrf.init_app(app)
@@ -70,8 +76,6 @@ def register_extensions(app: Flask) -> None:
 
     # Flask-Login's own identifier trusts a raw X-Forwarded-For header; this one does not.
     login._session_identifier_generator = session_identifier
-    from app.core import db_setup
-
     db_setup.init_app(app)
     _import_models()
 
@@ -170,8 +174,15 @@ def register_errorhandlers(app: Flask) -> None:
         500: _l("Terjadi kesalahan pada sistem. Silakan coba lagi."),
     }
 
+    from app.core import unavailable
+
+    unavailable.init_app(app)
+
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        original = getattr(error, "original_exception", None)
+        if code == 500 and unavailable.is_unavailable(original):  # raised outside a view
+            return unavailable.render_unavailable(original)
         if code == 500:
             from app.extensions import db
 

@@ -2,7 +2,31 @@
 
 from flask import Flask
 from sqlalchemy import event, inspect
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
+
+
+def engine_options(app: Flask) -> None:
+    """PostgreSQL: no request waits on the database without bound. Connecting gives up after
+    DB_CONNECT_TIMEOUT seconds, a statement after DB_STATEMENT_TIMEOUT (0: never), waiting
+    for a free pooled connection after DB_POOL_TIMEOUT; TCP keepalives find a peer that
+    vanished (about 25 s); a pooled connection is pinged before use, so that after a restart
+    or a failover the next request reconnects instead of failing. Call before db.init_app()."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        return
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_timeout", app.config["DB_POOL_TIMEOUT"])
+    connect_args = dict(options.get("connect_args") or {})
+    connect_args.setdefault("connect_timeout", app.config["DB_CONNECT_TIMEOUT"])
+    statement_ms = int(app.config["DB_STATEMENT_TIMEOUT"] * 1000)
+    if statement_ms and "options" not in url.query:
+        connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
+    for name, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5)):
+        connect_args.setdefault(name, value)
+    connect_args.setdefault("keepalives_count", 3)
+    options["connect_args"] = connect_args
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def init_app(app: Flask) -> None:

@@ -3,6 +3,10 @@
 One process for the whole installation (`flask scheduler run`), never one per web worker.
 On PostgreSQL it first takes a session-level advisory lock; a second process waits, retrying,
 and takes over when the first stops or dies (its connection closes and the lock goes with it).
+A process whose lock connection drops (a database restart, a failover, a cut network) runs no
+further job: each job first checks the lock, and within LOCK_CHECK_SECONDS the process stops
+its scheduler and waits for the lock again, reconnecting, so that the installation always has
+one running scheduler and never two. A database that does not answer is waited for.
 On SQLite there is no such lock; the tasks' markers and the outbox's dedupe keys and claims
 still keep every step and every email single, whatever runs at once.
 
@@ -37,7 +41,7 @@ log = logging.getLogger("konsultasi.scheduler")
 
 JOBSTORE_TABLE = "apscheduler_jobs"
 LOCK_KEY = 7_300_202_601  # pg advisory lock key (bigint) of the Konsultasi DJPK scheduler
-LOCK_CHECK_SECONDS = 30
+LOCK_CHECK_SECONDS = 10
 HEARTBEAT_SECONDS = 60
 HELD = (
     "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
@@ -45,11 +49,16 @@ HELD = (
 )
 
 _app: Flask | None = None
+_leadership: "Leadership | None" = None  # the running process's lock (PostgreSQL)
 
 
 def run_job(job_id: str) -> None:
     """The entry point APScheduler stores (by reference) for every job: the task of `job_id`
-    in the application context, with now_utc()."""
+    in the application context, with now_utc(). Skipped when this process has lost the lock:
+    another one may be running the jobs already."""
+    if _leadership is not None and not _leadership.held():
+        log.warning("job %s skipped: this process no longer holds the scheduler lock", job_id)
+        return
     app = _app
     if app is None:  # a stored job run by a scheduler this module did not build
         from app import create_app
@@ -157,6 +166,7 @@ class Leadership:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.connection: Connection | None = None
+        self._using = threading.Lock()  # the jobs' threads and the lock check share the connection
 
     @property
     def needed(self) -> bool:
@@ -165,8 +175,20 @@ class Leadership:
     def try_acquire(self) -> bool:
         if not self.needed:
             return True
-        connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        if connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY}):
+        try:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        except DBAPIError as exc:  # the database is away: try again at the next retry
+            log.warning(
+                "the scheduler cannot reach the database (%s); retrying", type(exc.orig or exc).__name__
+            )
+            return False
+        try:
+            taken = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY})
+        except DBAPIError:
+            connection.invalidate()
+            connection.close()
+            return False
+        if taken:
             self.connection = connection
             return True
         connection.close()
@@ -175,16 +197,18 @@ class Leadership:
     def held(self) -> bool:
         if not self.needed:
             return True
-        if self.connection is None:
-            return False
-        try:
-            # On this connection's own backend: after a reconnect it would be a new one, without it.
-            return bool(self.connection.scalar(text(HELD)))
-        except Exception:
-            return False
+        with self._using:
+            if self.connection is None:
+                return False
+            try:
+                # On this connection's own backend: after a reconnect it would be a new one, without it.
+                return bool(self.connection.scalar(text(HELD)))
+            except Exception:
+                return False
 
     def release(self) -> None:
-        connection, self.connection = self.connection, None
+        with self._using:
+            connection, self.connection = self.connection, None
         if connection is None:
             return
         try:
@@ -198,50 +222,65 @@ class Leadership:
 
 def run(app: Flask, *, lock_retry: float = 15.0) -> int:
     """`flask scheduler run`: wait for the lock (PostgreSQL), then run the jobs until stopped
-    (SIGTERM, Ctrl-C) or until the lock's connection is lost. Returns the exit status."""
+    (SIGTERM, Ctrl-C). When the lock's connection is lost, stop running jobs and wait for the
+    lock again. Returns the exit status."""
+    global _leadership
     with app.app_context():
         engine = db.engine
     leadership = Leadership(engine)
     _exit_on_sigterm()
     try:
-        waiting = False
-        while not leadership.try_acquire():
-            if not waiting:
-                log.info("another scheduler process holds the lock; retrying every %s s", lock_retry)
-                waiting = True
-            time.sleep(lock_retry)
-        log.info("scheduler running in process %s (%s jobs)", os.getpid(), len(jobs.JOBS))
-        scheduler = build_scheduler(app)
-        lost = threading.Event()
-        if leadership.needed:
-            scheduler.add_job(
-                _check_lock,
-                "interval",
-                args=[scheduler, leadership, lost],
-                id="lock-check",
-                seconds=LOCK_CHECK_SECONDS,
-                jobstore="local",
-            )
-        scheduler.add_job(
-            heartbeat,
-            "interval",
-            id="heartbeat",
-            seconds=HEARTBEAT_SECONDS,
-            next_run_time=now_utc(),
-            jobstore="local",
-        )
-        try:
-            start(scheduler)
-        finally:
-            stop(scheduler)
-        if lost.is_set():
-            log.error("the scheduler lock was lost (database connection closed); stopping")
-            return 1
-        return 0
+        while True:
+            _acquire(leadership, lock_retry)
+            _leadership = leadership if leadership.needed else None
+            if not _run_jobs(app, leadership):
+                return 0
+            log.error("the scheduler lock was lost (database connection closed); waiting to take it again")
+            _leadership = None
+            leadership.release()
     except (KeyboardInterrupt, SystemExit):
         return 0
     finally:
+        _leadership = None
         leadership.release()
+
+
+def _acquire(leadership: "Leadership", lock_retry: float) -> None:
+    waiting = False
+    while not leadership.try_acquire():
+        if not waiting:
+            log.info("another scheduler process holds the lock; retrying every %s s", lock_retry)
+            waiting = True
+        time.sleep(lock_retry)
+
+
+def _run_jobs(app: Flask, leadership: "Leadership") -> bool:
+    """Run the jobs until the scheduler stops; whether it stopped because the lock was lost."""
+    log.info("scheduler running in process %s (%s jobs)", os.getpid(), len(jobs.JOBS))
+    scheduler = build_scheduler(app)
+    lost = threading.Event()
+    if leadership.needed:
+        scheduler.add_job(
+            _check_lock,
+            "interval",
+            args=[scheduler, leadership, lost],
+            id="lock-check",
+            seconds=LOCK_CHECK_SECONDS,
+            jobstore="local",
+        )
+    scheduler.add_job(
+        heartbeat,
+        "interval",
+        id="heartbeat",
+        seconds=HEARTBEAT_SECONDS,
+        next_run_time=now_utc(),
+        jobstore="local",
+    )
+    try:
+        start(scheduler)
+    finally:
+        stop(scheduler)
+    return lost.is_set()
 
 
 def _check_lock(scheduler: BaseScheduler, leadership: Leadership, lost: threading.Event) -> None:

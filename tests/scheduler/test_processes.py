@@ -217,3 +217,47 @@ def test_the_waiting_process_takes_over_when_the_first_dies(app, boss, smtp_serv
     _until(lambda: sum(_reminders(smtp_server).values()) >= expected, "the new reminders", [other])
     assert other.stop() == 0
     assert _reminders(smtp_server) == Counter(first_people + later_people)
+
+
+def _cut_the_lock_connection() -> int:
+    """pg_terminate_backend() on the backend holding the scheduler's advisory lock, as a
+    database restart, a failover or a cut network would end it. Its pid."""
+    from sqlalchemy import text
+
+    from app.scheduler.runner import LOCK_KEY
+
+    holder = db.session.scalar(
+        text(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND ((classid::bigint << 32) | objid::bigint) = :key"
+        ),
+        {"key": LOCK_KEY},
+    )
+    assert holder is not None, "no backend holds the scheduler lock"
+    assert db.session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": holder})
+    db.session.commit()
+    return holder
+
+
+@pytest.mark.postgres
+def test_a_leader_whose_connection_drops_hands_over_and_waits_to_take_the_lock_again(
+    app, boss, smtp_server, spawn
+):
+    first_people = _due_now("brebes", boss)
+    procs = _start_two(spawn)
+    leader = next(p for p in procs if p.running())
+    other = next(p for p in procs if p is not leader)
+    _until(lambda: sum(_reminders(smtp_server).values()) >= len(first_people), "the reminders", procs)
+    # Due now, after the leader's reminder run: the process that takes over sends it (every
+    # job runs at once on taking the lock), the one that lost the lock never does.
+    later_people = _due_now("tegal", boss)
+    _cut_the_lock_connection()
+    # The other process takes the lock and runs; the first notices, stops running jobs, and
+    # waits for the lock again (reconnecting), alive.
+    _until(lambda: other.running(), "the takeover", procs)
+    _until(lambda: "waiting to take it again" in leader.text(), "the first to notice", procs)
+    _until(lambda: "another scheduler process holds the lock" in leader.text(), "waiting", procs)
+    expected = len(first_people) + len(later_people)
+    _until(lambda: sum(_reminders(smtp_server).values()) >= expected, "the new reminders", procs)
+    assert [p.stop() for p in procs] == [0, 0]
+    assert _reminders(smtp_server) == Counter(first_people + later_people)  # none twice

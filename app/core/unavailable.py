@@ -1,0 +1,107 @@
+"""The database is down, restarting or failing over: a 503 page, never a 500.
+
+A request whose database work fails because the server cannot be reached (refused, shut
+down, a dropped connection, a statement or pool timeout) answers 503 with a page of its own,
+in Indonesian or the session's language, that touches no database, and with `Retry-After`.
+Nothing half done is kept: the request's transaction is rolled back, and a form's page says
+which of three things happened, from what the request's commits reached:
+
+- nothing was committed: "not saved", send it again once the service is back;
+- the failure came while the database was committing: "unknown", check before sending again
+  (the commit may have landed just before the connection went);
+- an earlier commit of the request landed and a later step failed: "saved".
+
+The engine's pool pings connections before use (app/core/db_setup.py), so the first request
+after the database returns works again, without restarting gunicorn or the scheduler.
+"""
+
+import logging
+
+from flask import Flask, g, has_request_context, render_template, request, session
+from flask_babel import force_locale
+from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+NOT_SAVED, UNKNOWN, SAVED = "not_saved", "unknown", "saved"
+# Kept in the request's environ (g may outlive one request where an app context is shared).
+_PHASE = "konsultasi.db_phase"  # "flush" (a commit began), "commit" (COMMIT sent)
+_SAVED = "konsultasi.db_saved"  # a commit of this request landed
+_UNAVAILABLE = "konsultasi.db_unavailable"
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` says the database cannot be used now (rather than a bug)."""
+    if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
+        return True
+    return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+
+
+def _before_commit(_session) -> None:
+    if has_request_context():
+        request.environ[_PHASE] = "flush"
+
+
+def _engine_commit(_connection) -> None:
+    if has_request_context() and request.environ.get(_PHASE) == "flush":
+        request.environ[_PHASE] = "commit"
+
+
+def _after_commit(_session) -> None:
+    if has_request_context():
+        request.environ[_PHASE] = None
+        request.environ[_SAVED] = True
+
+
+def outcome() -> str | None:
+    """What became of this request's changes (None for a page that only reads)."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    if request.environ.get(_PHASE) == "commit":
+        return UNKNOWN
+    return SAVED if request.environ.get(_SAVED) else NOT_SAVED
+
+
+def database_unavailable() -> bool:
+    """Set while the 503 page is made: nothing may ask the database (the locale, the user)."""
+    return bool(has_request_context() and request.environ.get(_UNAVAILABLE))
+
+
+def render_unavailable(error: BaseException):
+    from app.extensions import db, login
+
+    request.environ[_UNAVAILABLE] = True
+    # Nobody is signed in on this page: the user is not looked up (again).
+    g._login_user = login.anonymous_user()
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is gone: the pool drops it
+        log.debug("rollback after an unavailable database failed", exc_info=True)
+    what = outcome()
+    log.warning(
+        "database unavailable (%s): 503 for %s %s, changes %s",
+        type(getattr(error, "orig", None) or error).__name__,
+        request.method,
+        request.endpoint,
+        what or "none",
+    )
+    lang = session.get("lang") if session.get("lang") in ("id", "en") else "id"
+    with force_locale(lang):
+        body = render_template("errors/unavailable.html", outcome=what, lang=lang)
+    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+
+
+def init_app(app: Flask) -> None:
+    for target, name, listener in (
+        (Session, "before_commit", _before_commit),
+        (Session, "after_commit", _after_commit),
+        (Engine, "commit", _engine_commit),
+    ):
+        if not event.contains(target, name, listener):  # once per process, not per app
+            event.listen(target, name, listener)
+    for error in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
+        app.register_error_handler(error, render_unavailable)
