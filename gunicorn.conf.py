@@ -9,6 +9,10 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# The workers' heartbeat files in memory, not in TMPDIR: a full or read-only disk must not stop
+# a worker from booting or being seen alive (uploads over 500 KB still spool to TMPDIR).
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
 
 
 def child_exit(server, worker):

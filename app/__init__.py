@@ -183,6 +183,8 @@ def register_errorhandlers(app: Flask) -> None:
         original = getattr(error, "original_exception", None)
         if code == 500 and unavailable.is_unavailable(original):  # raised outside a view
             return unavailable.render_unavailable(original)
+        if code == 500 and unavailable.is_storage_failure(original):
+            return unavailable.render_unavailable(original, unavailable.STORAGE)
         if code == 500:
             from app.extensions import db
 

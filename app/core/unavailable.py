@@ -1,4 +1,5 @@
-"""The database is down, restarting or failing over: a 503 page, never a 500.
+"""The database is down, restarting or failing over, or the disk is full or read-only: a 503
+page, never a 500.
 
 A request whose database work fails because the server cannot be reached (refused, shut
 down, a dropped connection, a statement or pool timeout) answers 503 with a page of its own,
@@ -11,10 +12,16 @@ which of three things happened, from what the request's commits reached:
   (the commit may have landed just before the connection went);
 - an earlier commit of the request landed and a later step failed: "saved".
 
+What is still written to disk is the web server's temporary files: an upload over 500 KB is
+spooled to TMPDIR while the request is read. A full or read-only TMPDIR (ENOSPC, EDQUOT,
+EROFS) answers the same 503 page, saying that files cannot be received now; nothing of the
+form is kept. Any other OSError is still a 500.
+
 The engine's pool pings connections before use (app/core/db_setup.py), so the first request
 after the database returns works again, without restarting gunicorn or the scheduler.
 """
 
+import errno
 import logging
 
 from flask import Flask, g, has_request_context, render_template, request, session
@@ -27,6 +34,8 @@ from sqlalchemy.orm import Session
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 30
+DATABASE, STORAGE = "database", "storage"
+STORAGE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS})
 NOT_SAVED, UNKNOWN, SAVED = "not_saved", "unknown", "saved"
 # Kept in the request's environ (g may outlive one request where an app context is shared).
 _PHASE = "konsultasi.db_phase"  # "flush" (a commit began), "commit" (COMMIT sent)
@@ -39,6 +48,11 @@ def is_unavailable(error: BaseException | None) -> bool:
     if isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated:
         return True
     return isinstance(error, sa_exc.OperationalError | sa_exc.InterfaceError | sa_exc.TimeoutError)
+
+
+def is_storage_failure(error: BaseException | None) -> bool:
+    """Whether `error` says the disk is full or read-only."""
+    return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
 
 
 def _before_commit(_session) -> None:
@@ -71,7 +85,7 @@ def database_unavailable() -> bool:
     return bool(has_request_context() and request.environ.get(_UNAVAILABLE))
 
 
-def render_unavailable(error: BaseException):
+def render_unavailable(error: BaseException, cause: str = DATABASE):
     from app.extensions import db, login
 
     request.environ[_UNAVAILABLE] = True
@@ -83,7 +97,8 @@ def render_unavailable(error: BaseException):
         log.debug("rollback after an unavailable database failed", exc_info=True)
     what = outcome()
     log.warning(
-        "database unavailable (%s): 503 for %s %s, changes %s",
+        "%s unavailable (%s): 503 for %s %s, changes %s",
+        cause,
         type(getattr(error, "orig", None) or error).__name__,
         request.method,
         request.endpoint,
@@ -91,7 +106,7 @@ def render_unavailable(error: BaseException):
     )
     lang = session.get("lang") if session.get("lang") in ("id", "en") else "id"
     with force_locale(lang):
-        body = render_template("errors/unavailable.html", outcome=what, lang=lang)
+        body = render_template("errors/unavailable.html", outcome=what, lang=lang, cause=cause)
     return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
 
 
@@ -105,3 +120,10 @@ def init_app(app: Flask) -> None:
             event.listen(target, name, listener)
     for error in (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError):
         app.register_error_handler(error, render_unavailable)
+    app.register_error_handler(OSError, _storage_or_500)
+
+
+def _storage_or_500(error: OSError):
+    if is_storage_failure(error):
+        return render_unavailable(error, STORAGE)
+    raise error  # anything else stays a 500, logged with its traceback

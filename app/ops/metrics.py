@@ -7,12 +7,68 @@ The outbox and scheduler values are read from the database at scrape time (the s
 process of its own), never kept in a worker's memory.
 """
 
+import functools
+import logging
 import os
 import time
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, mmap_dict, values
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.multiprocess import MultiProcessCollector
+
+log = logging.getLogger(__name__)
+
+
+@functools.cache
+def _warn_once() -> None:
+    """Logged once per process (a cached call runs once)."""
+    log.exception("metrics could not be written (PROMETHEUS_MULTIPROC_DIR full or read-only)")
+
+
+class ReservedMmapedDict(mmap_dict.MmapedDict):
+    """prometheus_client's per-worker metrics file, with its blocks reserved (posix_fallocate)
+    before they are mapped. prometheus_client makes the file sparse (truncate) and writes
+    through the mapping, so on a full disk the first write kills the worker with SIGBUS;
+    reserved, a full disk is an OSError when the file is made or grown, which the request
+    hook skips (_count)."""
+
+    def __init__(self, filename, read_mode=False):
+        if not read_mode:
+            fd = os.open(filename, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                if os.fstat(fd).st_size == 0:
+                    os.posix_fallocate(fd, 0, mmap_dict._INITIAL_MMAP_SIZE)
+            finally:
+                os.close(fd)
+        super().__init__(filename, read_mode)
+
+    def _init_value(self, key):
+        needed = self._used + len(key.encode("utf-8")) + 32  # the entry, padded, at most
+        capacity = self._capacity
+        while needed > capacity:
+            capacity *= 2
+        if capacity != self._capacity:
+            os.posix_fallocate(self._f.fileno(), 0, capacity)
+        super()._init_value(key)
+
+
+values.MmapedDict = ReservedMmapedDict  # the name MultiProcessValue makes its files with
+_FILE_VALUE = values.ValueClass
+
+
+def _file_or_memory_value(*args, **kwargs):
+    """A metric value in the worker's file, or (when the file cannot be made or grown: a full
+    or read-only folder) in the worker's memory, missing from /metrics but never failing a
+    request or the start of a worker."""
+    try:
+        return _FILE_VALUE(*args, **kwargs)
+    except OSError:
+        _warn_once()
+        return values.MutexValue(*args, **kwargs)
+
+
+if getattr(_FILE_VALUE, "_multiprocess", False):
+    values.ValueClass = _file_or_memory_value  # what every metric makes its values with
 
 REGISTRY = CollectorRegistry(auto_describe=True)
 
@@ -109,7 +165,10 @@ def init_app(app) -> None:
     def _count(response):
         started = g.pop("_metrics_started", None)
         endpoint = request.endpoint or "none"
-        if started is not None:
-            REQUEST_LATENCY.labels(endpoint).observe(time.perf_counter() - started)
-        RESPONSES.labels(endpoint, str(response.status_code)).inc()
+        try:
+            if started is not None:
+                REQUEST_LATENCY.labels(endpoint).observe(time.perf_counter() - started)
+            RESPONSES.labels(endpoint, str(response.status_code)).inc()
+        except OSError:  # the metrics folder is full or read-only: the answer goes out all the same
+            _warn_once()
         return response

@@ -3,6 +3,8 @@
 the change was saved (app/core/unavailable.py). The real outage, a PostgreSQL server stopped
 and started under gunicorn, is tests/production/test_database_outage.py."""
 
+import errno
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -142,4 +144,31 @@ def test_a_bug_is_still_a_500(client, auth, monkeypatch):
 
     monkeypatch.setattr(sessions, "load", bug)
     with pytest.raises(sa_exc.ProgrammingError):  # TESTING propagates it: not handled as a 503
+        client.get("/akun")
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EDQUOT])
+def test_a_full_or_read_only_disk_is_a_503_that_says_files_cannot_be_received(
+    client, auth, monkeypatch, code
+):
+    _login(auth)
+    from app.auth import sessions
+
+    def full(*_args):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(sessions, "load", full)
+    response = client.post("/akun", data={"lang-locale": "en", "lang-submit": "x"})
+    _assert_unavailable_page(response, "tidak dapat menerima berkas", "Formulir Anda belum tersimpan")
+
+
+def test_any_other_os_error_is_still_a_500(client, auth, monkeypatch):
+    _login(auth)
+    from app.auth import sessions
+
+    def denied(*_args):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(sessions, "load", denied)
+    with pytest.raises(PermissionError):
         client.get("/akun")

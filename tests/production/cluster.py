@@ -16,7 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
@@ -24,7 +26,10 @@ import pytest
 import requests
 from requests.adapters import HTTPAdapter
 
+from app.domain.policy import WIB, Mode, PolicyValues, earliest_session_date
+from app.domain.workdays import WorkCalendar
 from tests.machine import free_port, missing
+from tests.requests.helpers import form_data
 
 ROOT = Path(__file__).resolve().parents[2]
 PUBLIC_HOST = "konsultasi.djpk.kemenkeu.go.id"
@@ -213,11 +218,11 @@ def flask_command(env: dict, *args: str, timeout: float = 120) -> str:
 class WebServer:
     """`gunicorn -c gunicorn.conf.py wsgi:app` with an instance folder of its own."""
 
-    def __init__(self, name: str, env: dict, folder: Path):
+    def __init__(self, name: str, env: dict, folder: Path, metrics: Path | None = None):
         self.name = name
         self.port = free_port()
         folder.mkdir(parents=True, exist_ok=True)
-        self.metrics = folder / "metrics"
+        self.metrics = metrics or folder / "metrics"
         self.env = dict(env)
         self.env.update(
             INSTANCE_DIR=str(folder / "instance"),
@@ -372,3 +377,27 @@ class Browser:
 
     def close(self) -> None:
         self.http.close()
+
+
+def session_day() -> str:
+    """A working day a face-to-face request sent today may ask for (one day to spare)."""
+    today = datetime.now(UTC).astimezone(WIB).date()
+    calendar = WorkCalendar()
+    earliest = earliest_session_date(today, Mode.FTF, PolicyValues(), calendar)
+    return calendar.shift(earliest, 1).isoformat()
+
+
+def request_form(page: str) -> dict:
+    """The new-request form filled in as a Pemda would, face to face, with its tokens."""
+    topic = re.search(r'<input[^>]*name="topics"[^>]*>', page)
+    assert topic, "no topic to choose"
+    topic_id = int(re.search(r'value="(\d+)"', topic[0])[1])
+    today = datetime.now(UTC).astimezone(WIB).date().isoformat()
+    data = form_data(
+        [SimpleNamespace(id=topic_id)],
+        mode=Mode.FTF.value,
+        windows=((session_day(), "09:00", "11:00"),),
+        letter={"letter_date": today},
+    )
+    data.update(csrf_token=hidden(page, "csrf_token"), token=hidden(page, "token"))
+    return data

@@ -239,7 +239,5 @@ def test_a_relay_that_never_answers_holds_no_web_request(stack):
         browser.close()
     assert response.status_code == 302, response.text
     assert elapsed < 2, elapsed  # MAIL_TIMEOUT is 5: sending from the request would take longer
-    pending = (
-        "SELECT count(*) FROM outbox_messages WHERE state = 'pending' AND kind = 'auth/reset_password'"
-    )
+    pending = "SELECT count(*) FROM outbox_messages WHERE state = 'pending' AND kind = 'auth/reset_password'"
     assert stack.scalar(pending) == 1

@@ -22,16 +22,13 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
-from app.domain.policy import WIB, Mode, PolicyValues, earliest_session_date
-from app.domain.workdays import WorkCalendar
 from app.scheduler import jobs
 from app.scheduler.runner import LOCK_KEY
 from tests.files import PDF
@@ -51,10 +48,10 @@ from tests.production.cluster import (
     hidden,
     production_env,
     redis_answers,
+    request_form,
     run_python,
 )
 from tests.production.nginx import Nginx, nginx_binary, start_nginx
-from tests.requests.helpers import form_data
 from tests.scheduler.test_processes import Scheduler, _until
 
 pytestmark = pytest.mark.postgres
@@ -145,30 +142,6 @@ def browsers():
         one.close()
 
 
-def _session_day() -> str:
-    """A working day a face-to-face request sent today may ask for (one day to spare)."""
-    today = datetime.now(UTC).astimezone(WIB).date()
-    calendar = WorkCalendar()
-    earliest = earliest_session_date(today, Mode.FTF, PolicyValues(), calendar)
-    return calendar.shift(earliest, 1).isoformat()
-
-
-def _request_form(page: str) -> dict:
-    """The new-request form filled in as a Pemda would, face to face, with its tokens."""
-    topic = re.search(r'<input[^>]*name="topics"[^>]*>', page)
-    assert topic, "no topic to choose"
-    topic_id = int(re.search(r'value="(\d+)"', topic[0])[1])
-    today = datetime.now(UTC).astimezone(WIB).date().isoformat()
-    data = form_data(
-        [SimpleNamespace(id=topic_id)],
-        mode=Mode.FTF.value,
-        windows=((_session_day(), "09:00", "11:00"),),
-        letter={"letter_date": today},
-    )
-    data.update(csrf_token=hidden(page, "csrf_token"), token=hidden(page, "token"))
-    return data
-
-
 def test_a_letter_uploaded_through_one_server_downloads_through_the_other(cluster, browsers):
     a, b = cluster.direct("a"), cluster.direct("b")
     browser = browsers()
@@ -176,7 +149,7 @@ def test_a_letter_uploaded_through_one_server_downloads_through_the_other(cluste
     page = browser.get(a, "/permohonan/baru")
     assert page.status_code == 200
     upload = {"letter_file": ("surat permohonan.pdf", PDF, "application/pdf")}
-    sent = browser.post(a, "/permohonan/baru", data=_request_form(page.text), files=upload)
+    sent = browser.post(a, "/permohonan/baru", data=request_form(page.text), files=upload)
     assert sent.status_code == 302, re.findall(r'class="invalid-feedback[^"]*"[^>]*>([^<]+)', sent.text)
     path = urlsplit(sent.headers["Location"]).path
     assert re.fullmatch(r"/permohonan/\d+", path), path
