@@ -167,6 +167,7 @@ class Leadership:
         self.engine = engine
         self.connection: Connection | None = None
         self._using = threading.Lock()  # the jobs' threads and the lock check share the connection
+        self.unreachable = False  # said once per outage
 
     @property
     def needed(self) -> bool:
@@ -178,10 +179,12 @@ class Leadership:
         try:
             connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         except DBAPIError as exc:  # the database is away: try again at the next retry
-            log.warning(
-                "the scheduler cannot reach the database (%s); retrying", type(exc.orig or exc).__name__
-            )
+            if not self.unreachable:
+                name = type(exc.orig or exc).__name__
+                log.warning("the scheduler cannot reach the database (%s); retrying", name)
+            self.unreachable = True
             return False
+        self.unreachable = False
         try:
             taken = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": LOCK_KEY})
         except DBAPIError:

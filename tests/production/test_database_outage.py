@@ -2,7 +2,8 @@
 
 A PostgreSQL cluster of the test's own (Debian's `initdb` and `pg_ctl`, in a temporary folder,
 on its own port, run as the postgres user) holds a database prepared by the real `flask setup`;
-one production gunicorn server (2 workers) and a redis-server of the test's own serve it.
+one production gunicorn server (2 workers) and a redis-server of the test's own serve it, and
+a `flask scheduler run` process runs its jobs.
 Operators log in, open their pages, save a form and log out, four at a time, while the
 database is stopped (`pg_ctl stop -m fast`: open connections are cut) and, a few seconds
 later, started again.
@@ -10,7 +11,8 @@ later, started again.
 Throughout: no response is a 500 or a broken connection; while the database is away every
 page that needs it answers 503 with the "briefly unavailable" page, within a few seconds, and
 a login's 503 page says whether it was saved. After the restart the same gunicorn, never
-restarted, answers again within seconds (its pool pings and reconnects). Every login the
+restarted, answers again within seconds (its pool pings and reconnects), and the same
+scheduler process takes its lock again and beats, so that /readyz is 200. Every login the
 operators were told succeeded or was saved is in the database, and no other: the rows written
 before and after the outage are all there. Figures: artifacts/database-outage.json.
 
@@ -25,6 +27,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -32,10 +35,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+import requests
 
 from tests.machine import free_port, missing
 from tests.production.cluster import (
     MAKE_PEMDA,
+    PUBLIC_HOST,
     ROOT,
     Browser,
     PrivateRedis,
@@ -128,6 +133,11 @@ class OwnPostgres:
 class Stack:
     server: WebServer
     postgres: OwnPostgres
+    scheduler: subprocess.Popen
+    scheduler_log: Path
+
+    def scheduler_text(self) -> str:
+        return self.scheduler_log.read_text(errors="replace")
 
     def target(self) -> Target:
         return Target.direct(self.server, "10.1.0.1")
@@ -147,7 +157,7 @@ def stack(tmp_path_factory):
     relay = socket.socket()  # listens, never accepts: connections wait for a greeting forever
     relay.bind(("127.0.0.1", 0))
     relay.listen(64)
-    server = None
+    server = scheduler = None
     try:
         with psycopg.connect(postgres.url(), autocommit=True) as conn:
             conn.execute("CREATE DATABASE konsultasi")
@@ -159,9 +169,22 @@ def stack(tmp_path_factory):
         flask_command(env, "setup", "--email", ADMIN_EMAIL, "--name", "Admin DJPK", "--invite")
         run_python(env, "-c", MAKE_PEMDA, PEMDA_EMAIL, PEMDA_PASSWORD, "Operator Brebes")
         server = WebServer("web", env, folder / "web")
+        scheduler_log = folder / "scheduler.log"
+        with open(scheduler_log, "wb") as out:
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "flask", "--app", "wsgi", "scheduler", "run", "--lock-retry", "0.5"],
+                cwd=ROOT,
+                env={**env, "INSTANCE_DIR": str(folder / "scheduler")},
+                stdin=subprocess.DEVNULL,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         server.wait_ready()
-        yield Stack(server, postgres)
+        yield Stack(server, postgres, scheduler, scheduler_log)
     finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=60)
         if server is not None:
             server.stop()
         relay.close()
@@ -176,7 +199,26 @@ def _signed_in(stack: Stack) -> Browser:
     return browser
 
 
+def _ready(stack: Stack) -> tuple[int, dict]:
+    response = requests.get(
+        f"http://{stack.server.address}/readyz", headers={"Host": PUBLIC_HOST}, timeout=10
+    )
+    return response.status_code, response.json()
+
+
+def _until(condition, what: str, stack: Stack, seconds: float = 60) -> float:
+    started = time.monotonic()
+    while not condition():
+        assert stack.scheduler.poll() is None, f"the scheduler exited:\n{stack.scheduler_text()}"
+        if time.monotonic() - started > seconds:
+            pytest.fail(f"no {what} within {seconds} s:\n{stack.scheduler_text()[-5000:]}")
+        time.sleep(0.2)  # waiting for other processes: nothing to freeze
+    return time.monotonic() - started
+
+
 def test_pages_answer_503_while_postgresql_is_down_and_work_again_without_a_restart(stack):
+    _until(lambda: "scheduler running in process" in stack.scheduler_text(), "running scheduler", stack)
+    _until(lambda: _ready(stack)[0] == 200, "ready /readyz", stack)
     watcher = _signed_in(stack)  # one session opened before the outage, used after it
     sessions_before = stack.scalar("SELECT count(*) FROM user_sessions")
     workers_before = stack.server.process.pid
@@ -201,6 +243,12 @@ def test_pages_answer_503_while_postgresql_is_down_and_work_again_without_a_rest
                 pytest.fail(f"no page answered within {RECOVERY_DEADLINE} s of the database's return")
             time.sleep(0.2)  # waiting for other processes: nothing to freeze
         recovery = time.monotonic() - restarted
+        # The scheduler notices its lock connection is gone (LOCK_CHECK_SECONDS), waits for
+        # the database, takes the lock again and beats.
+        scheduler_back = _until(
+            lambda: stack.scheduler_text().count("scheduler running in process") >= 2, "scheduler back", stack
+        )
+        scheduler_back += recovery
         time.sleep(PHASE_SECONDS)
     finally:
         traffic.stop()
@@ -208,14 +256,21 @@ def test_pages_answer_503_while_postgresql_is_down_and_work_again_without_a_rest
 
     figures = traffic.figures()
     sessions_after = stack.scalar("SELECT count(*) FROM user_sessions")
+    ready_after = _ready(stack)
     figures.update(
-        recovery_seconds=round(recovery, 2), sessions_before=sessions_before, sessions_after=sessions_after
+        recovery_seconds=round(recovery, 2),
+        scheduler_back_seconds=round(scheduler_back, 1),
+        sessions_before=sessions_before,
+        sessions_after=sessions_after,
+        readyz_after=ready_after[0],
     )
     FIGURES.parent.mkdir(exist_ok=True)
     FIGURES.write_text(json.dumps(figures, indent=2))
     print("\nPostgreSQL outage under traffic:", json.dumps(figures))
 
     assert figures["server_errors"] == 0, figures
+    assert ready_after[0] == 200, ready_after
+    assert stack.scheduler.poll() is None, stack.scheduler_text()
     assert stack.server.process.pid == workers_before and stack.server.process.poll() is None
     up, down, back = (traffic.statuses[p] for p in ("up", "down", "back"))
     assert up[302] > 0 and back[302] > 0 and down[503] > 0, figures
