@@ -48,7 +48,7 @@ format: $(VENV)/.dev
 # Re-extract the messages after changing user-facing text, then translate translations/en.
 messages: $(VENV)/.runtime
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -i translations/messages.pot -d translations -N
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -N -w 100
 
 clean:
 	rm -rf $(VENV) instance
