@@ -4,6 +4,7 @@ from flask import Blueprint
 from flask_wtf.csrf import CSRFError
 
 from app.auth import sessions
+from app.core.headers import is_static
 from app.extensions import login
 
 bp = Blueprint("auth", __name__)
@@ -35,8 +36,8 @@ def end_stale_session():
     from flask_babel import gettext as _
     from flask_login import current_user
 
-    if request.endpoint in (None, "static"):
-        return None
+    if request.endpoint is None or is_static(request.endpoint):
+        return None  # static files (ours and Bootstrap's) never ask for the user
     # This hook may run before app.register_request_hooks drops an earlier request's user.
     g.pop("_login_user", None)
     current_user.is_authenticated  # noqa: B018  (runs the loader, which checks the row)
@@ -75,7 +76,11 @@ def staff_without_second_factor():
 
     # This hook may run before app.register_request_hooks drops an earlier request's user.
     g.pop("_login_user", None)
-    if request.endpoint in (None, "static", "auth.logout") or not current_user.is_authenticated:
+    if (
+        request.endpoint in (None, "auth.logout")
+        or is_static(request.endpoint)
+        or not current_user.is_authenticated
+    ):
         return None
     if current_user.mfa_required and not current_user.mfa_enabled:
         from app.auth.routes import _end_session

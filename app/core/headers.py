@@ -67,14 +67,14 @@ def add_security_headers(response):
     headers["Permissions-Policy"] = permissions_policy(request.endpoint in CAMERA_ENDPOINTS)
     if current_app.config.get("SEND_HSTS"):
         headers["Strict-Transport-Security"] = HSTS
-    if not _static(request.endpoint) and _signed_in():
+    if not is_static(request.endpoint) and _signed_in():
         cache = headers.get("Cache-Control", "")
         if "no-store" not in cache:
             headers["Cache-Control"] = "no-store"
     return response
 
 
-def _static(endpoint: str | None) -> bool:
+def is_static(endpoint: str | None) -> bool:
     # The app's static files and Bootstrap's (bootstrap.static).
     return bool(endpoint) and (endpoint == "static" or endpoint.endswith(".static"))
 

@@ -172,3 +172,23 @@ def test_any_other_os_error_is_still_a_500(client, auth, monkeypatch):
     monkeypatch.setattr(sessions, "load", denied)
     with pytest.raises(PermissionError):
         client.get("/akun")
+
+
+def test_static_files_never_ask_for_the_user(client, auth, monkeypatch, app):
+    # While the database is away the 503 page still gets its stylesheets and scripts, ours
+    # and Bootstrap's (served by the app, not nginx).
+    _login(auth)
+    from app.auth import sessions
+
+    monkeypatch.setattr(sessions, "load", _gone)
+    with app.test_request_context():
+        from flask import url_for
+
+        urls = [
+            url_for("static", filename="css/app.css"),
+            url_for("bootstrap.static", filename="css/bootstrap.min.css"),
+        ]
+    for url in urls:
+        response = client.get(url)
+        response.close()  # a file response holds the file open
+        assert response.status_code == 200, url
