@@ -152,6 +152,16 @@ def register_request_hooks(app: Flask) -> None:
         g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
         refresh()
 
+    # Ahead of the blueprints' hooks (registered earlier), right after the Host check: the
+    # user is loaded once per request, by the first hook that asks.
+    hooks = app.before_request_funcs[None]
+    hooks.remove(forget_earlier_request)
+    from app.core.hosts import refuse_unknown_host
+
+    hooks.insert(
+        hooks.index(refuse_unknown_host) + 1 if refuse_unknown_host in hooks else 0, forget_earlier_request
+    )
+
     @app.before_request
     def refuse_nul_bytes() -> None:
         # PostgreSQL refuses NUL in text (a DataError, so a 500): such input is a bad request.

@@ -38,8 +38,6 @@ def end_stale_session():
 
     if request.endpoint is None or is_static(request.endpoint):
         return None  # static files (ours and Bootstrap's) never ask for the user
-    # This hook may run before app.register_request_hooks drops an earlier request's user.
-    g.pop("_login_user", None)
     current_user.is_authenticated  # noqa: B018  (runs the loader, which checks the row)
     reason = sessions.after_load()
     if reason is None:
@@ -70,12 +68,10 @@ def end_stale_session():
 @bp.before_app_request
 def staff_without_second_factor():
     """A staff session without a second factor (one opened before it was required) ends."""
-    from flask import flash, g, redirect, request, url_for
+    from flask import flash, redirect, request, url_for
     from flask_babel import gettext as _
     from flask_login import current_user
 
-    # This hook may run before app.register_request_hooks drops an earlier request's user.
-    g.pop("_login_user", None)
     if (
         request.endpoint in (None, "auth.logout")
         or is_static(request.endpoint)
