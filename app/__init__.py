@@ -191,10 +191,9 @@ def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500) or 500
         original = getattr(error, "original_exception", None)
-        if code == 500 and unavailable.is_unavailable(original):  # raised outside a view
-            return unavailable.render_unavailable(original)
-        if code == 500 and unavailable.is_storage_failure(original):
-            return unavailable.render_unavailable(original, unavailable.STORAGE)
+        cause = unavailable.cause_of(original) if code == 500 else None
+        if cause is not None:  # raised outside a view (a hook): the same 503 page
+            return unavailable.render_unavailable(original, cause)
         if code == 500:
             from app.extensions import db
 

@@ -22,9 +22,9 @@ def engine_options(app: Flask) -> None:
     statement_ms = int(app.config["DB_STATEMENT_TIMEOUT"] * 1000)
     if statement_ms and "options" not in url.query:
         connect_args.setdefault("options", f"-c statement_timeout={statement_ms}")
-    for name, value in (("keepalives", 1), ("keepalives_idle", 10), ("keepalives_interval", 5)):
+    keepalives = {"keepalives": 1, "keepalives_idle": 10, "keepalives_interval": 5, "keepalives_count": 3}
+    for name, value in keepalives.items():
         connect_args.setdefault(name, value)
-    connect_args.setdefault("keepalives_count", 3)
     options["connect_args"] = connect_args
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 

@@ -55,6 +55,13 @@ def is_storage_failure(error: BaseException | None) -> bool:
     return isinstance(error, OSError) and error.errno in STORAGE_ERRNOS
 
 
+def cause_of(error: BaseException | None) -> str | None:
+    """DATABASE or STORAGE when `error` says that part cannot be used now; None for a bug."""
+    if is_unavailable(error):
+        return DATABASE
+    return STORAGE if is_storage_failure(error) else None
+
+
 def _before_commit(_session) -> None:
     if has_request_context():
         request.environ[_PHASE] = "flush"
@@ -124,6 +131,6 @@ def init_app(app: Flask) -> None:
 
 
 def _storage_or_500(error: OSError):
-    if is_storage_failure(error):
+    if cause_of(error) == STORAGE:
         return render_unavailable(error, STORAGE)
     raise error  # anything else stays a 500, logged with its traceback

@@ -29,8 +29,8 @@ class ReservedMmapedDict(mmap_dict.MmapedDict):
     """prometheus_client's per-worker metrics file, with its blocks reserved (posix_fallocate)
     before they are mapped. prometheus_client makes the file sparse (truncate) and writes
     through the mapping, so on a full disk the first write kills the worker with SIGBUS;
-    reserved, a full disk is an OSError when the file is made or grown, which the request
-    hook skips (_count)."""
+    reserved, a full disk is an OSError when the file is made or grown, which
+    _file_or_memory_value turns into a value in memory."""
 
     def __init__(self, filename, read_mode=False):
         if not read_mode:
@@ -169,6 +169,6 @@ def init_app(app) -> None:
             if started is not None:
                 REQUEST_LATENCY.labels(endpoint).observe(time.perf_counter() - started)
             RESPONSES.labels(endpoint, str(response.status_code)).inc()
-        except OSError:  # the metrics folder is full or read-only: the answer goes out all the same
+        except OSError:  # a value made again after a fork, in a full folder: the answer goes out all the same
             _warn_once()
         return response

@@ -42,6 +42,9 @@ START_SECONDS = 60
 HIDDEN = r'name="{0}"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="{0}"'
 
 
+ADMIN_EMAIL = "admin@djpk.kemenkeu.go.id"
+PEMDA_EMAIL = "operator@brebeskab.go.id"
+
 # The Pemda operator, made with the suite's factory in a production process of its own (its
 # password hashed at production cost).
 MAKE_PEMDA = """
@@ -213,6 +216,13 @@ def run_python(env: dict, *args: str, timeout: float = 120) -> str:
 def flask_command(env: dict, *args: str, timeout: float = 120) -> str:
     """`flask --app wsgi ARGS` (production with `env`); its output."""
     return run_python(env, "-m", "flask", "--app", "wsgi", *args, timeout=timeout)
+
+
+def set_up(env: dict, pemda_password: str, pemda_name: str = "Operator Brebes") -> None:
+    """An empty database made ready as an operator does (`flask setup`, the first
+    administrator invited), with the Brebes operator PEMDA_EMAIL to log in as."""
+    flask_command(env, "setup", "--email", ADMIN_EMAIL, "--name", "Admin DJPK", "--invite")
+    run_python(env, "-c", MAKE_PEMDA, PEMDA_EMAIL, pemda_password, pemda_name)
 
 
 class WebServer:

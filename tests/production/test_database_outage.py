@@ -39,24 +39,21 @@ import requests
 
 from tests.machine import free_port, missing
 from tests.production.cluster import (
-    MAKE_PEMDA,
+    PEMDA_EMAIL,
     PUBLIC_HOST,
     ROOT,
     Browser,
     PrivateRedis,
     Target,
     WebServer,
-    flask_command,
     hidden,
     production_env,
-    run_python,
+    set_up,
 )
 from tests.production.traffic import Traffic
 
 pytestmark = pytest.mark.postgres
 
-ADMIN_EMAIL = "admin@djpk.kemenkeu.go.id"
-PEMDA_EMAIL = "operator@brebeskab.go.id"
 PEMDA_PASSWORD = "basis-data-pergi-2026"
 FIGURES = ROOT / "artifacts" / "database-outage.json"
 PHASE_SECONDS = 6
@@ -166,8 +163,7 @@ def stack(tmp_path_factory):
         env = production_env(
             postgres.url("konsultasi"), redis_server.url, relay.getsockname()[1], folder / "setup"
         )
-        flask_command(env, "setup", "--email", ADMIN_EMAIL, "--name", "Admin DJPK", "--invite")
-        run_python(env, "-c", MAKE_PEMDA, PEMDA_EMAIL, PEMDA_PASSWORD, "Operator Brebes")
+        set_up(env, PEMDA_PASSWORD)
         server = WebServer("web", env, folder / "web")
         scheduler_log = folder / "scheduler.log"
         with open(scheduler_log, "wb") as out:

@@ -24,22 +24,19 @@ import pytest
 from tests.files import pdf
 from tests.machine import missing
 from tests.production.cluster import (
-    MAKE_PEMDA,
+    PEMDA_EMAIL,
     Browser,
     PrivateRedis,
     ScratchDatabase,
     Target,
     WebServer,
-    flask_command,
     production_env,
     request_form,
-    run_python,
+    set_up,
 )
 
 pytestmark = pytest.mark.postgres
 
-ADMIN_EMAIL = "admin@djpk.kemenkeu.go.id"
-PEMDA_EMAIL = "operator@brebeskab.go.id"
 PEMDA_PASSWORD = "disk-penuh-2026"
 LETTER = pdf(note="x" * 600_000)  # over werkzeug's 500 KB in memory: spooled to TMPDIR
 TMPFS_SIZE = "4m"
@@ -111,8 +108,7 @@ def stack(tmp_path_factory):
     server = None
     try:
         env = production_env(database.url, redis_server.url, 9, folder / "setup")  # no email sent
-        flask_command(env, "setup", "--email", ADMIN_EMAIL, "--name", "Admin DJPK", "--invite")
-        run_python(env, "-c", MAKE_PEMDA, PEMDA_EMAIL, PEMDA_PASSWORD, "Operator Brebes")
+        set_up(env, PEMDA_PASSWORD)
         env["TMPDIR"] = str(disk.path / "tmp")
         server = WebServer("web", env, folder / "web", metrics=metrics_disk.path / "metrics")
         server.wait_ready()

@@ -28,7 +28,7 @@ import requests
 from tests.machine import missing
 from tests.outbox.conftest import SmtpServer
 from tests.production.cluster import (
-    MAKE_PEMDA,
+    PEMDA_EMAIL,
     PUBLIC_HOST,
     ROOT,
     Browser,
@@ -36,18 +36,15 @@ from tests.production.cluster import (
     ScratchDatabase,
     Target,
     WebServer,
-    flask_command,
     hidden,
     production_env,
     redis_answers,
-    run_python,
+    set_up,
 )
 from tests.production.traffic import Traffic
 
 pytestmark = pytest.mark.postgres
 
-ADMIN_EMAIL = "admin@djpk.kemenkeu.go.id"
-PEMDA_EMAIL = "operator@brebeskab.go.id"
 PEMDA_PASSWORD = "redis-pergi-2026"
 FIGURES = ROOT / "artifacts" / "redis-outage.json"
 WRONG_LOGINS = 12  # LOGIN_LIMIT is 10 per 5 minutes
@@ -86,8 +83,7 @@ def stack(tmp_path_factory):
     server = None
     try:
         env = production_env(database.url, redis_server.url, smtp.port, folder / "setup")
-        flask_command(env, "setup", "--email", ADMIN_EMAIL, "--name", "Admin DJPK", "--invite")
-        run_python(env, "-c", MAKE_PEMDA, PEMDA_EMAIL, PEMDA_PASSWORD, "Operator Brebes")
+        set_up(env, PEMDA_PASSWORD)
         server = WebServer("web", env, folder / "web")
         server.wait_ready()
         yield Stack(server, redis_server, database, folder)

@@ -35,7 +35,7 @@ from tests.files import PDF
 from tests.machine import missing
 from tests.outbox.conftest import SmtpServer
 from tests.production.cluster import (
-    MAKE_PEMDA,
+    PEMDA_EMAIL,
     ROOT,
     TEST_REDIS_URL,
     Browser,
@@ -43,21 +43,18 @@ from tests.production.cluster import (
     ScratchDatabase,
     Target,
     WebServer,
-    flask_command,
     flush_redis,
     hidden,
     production_env,
     redis_answers,
     request_form,
-    run_python,
+    set_up,
 )
 from tests.production.nginx import Nginx, nginx_binary, start_nginx
 from tests.scheduler.test_processes import Scheduler, _until
 
 pytestmark = pytest.mark.postgres
 
-ADMIN_EMAIL = "admin@djpk.kemenkeu.go.id"
-PEMDA_EMAIL = "operator@brebeskab.go.id"
 PEMDA_NAME = "Operator Brebes Dua Server"
 PEMDA_PASSWORD = "surat-dua-server-2026"
 FIGURES = ROOT / "artifacts" / "two-servers.json"
@@ -112,9 +109,8 @@ def cluster(tmp_path_factory, redis_url):
     nginx = None
     try:
         env = production_env(database.url, redis_url, smtp.port, folder / "setup")
-        flask_command(env, "setup", "--email", ADMIN_EMAIL, "--name", "Admin DJPK", "--invite")
+        set_up(env, PEMDA_PASSWORD, PEMDA_NAME)
         servers = {name: WebServer(name, env, folder / name) for name in ("a", "b")}
-        run_python(env, "-c", MAKE_PEMDA, PEMDA_EMAIL, PEMDA_PASSWORD, PEMDA_NAME)
         for server in servers.values():
             server.wait_ready()
         nginx = start_nginx(folder, [server.address for server in servers.values()])
