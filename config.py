@@ -177,6 +177,11 @@ class Config:
     EMAIL_TOKEN_MAX_AGE = 3 * 24 * 3600
     RESET_TOKEN_MAX_AGE = 2 * 3600
     ACCOUNT_INVITE_TOKEN_MAX_AGE = 24 * 3600  # a link printed by `flask setup/users --invite`
+    # Webhooks (app.webhooks): seconds an endpoint has to answer; https:// only (production).
+    WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT") or 5)
+    WEBHOOK_HTTPS_ONLY = _bool("WEBHOOK_HTTPS_ONLY", False)
+    # Calls per API token (app.api.limits).
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT") or "300 per minute"
 
 
 class Development(Config):
@@ -224,6 +229,7 @@ class Production(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
+    WEBHOOK_HTTPS_ONLY = _bool("WEBHOOK_HTTPS_ONLY", True)
 
 
 CONFIGS = {"development": Development, "testing": Testing, "production": Production}

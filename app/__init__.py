@@ -10,6 +10,9 @@ from config import config_for
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    from app.core import converters
+
+    converters.init_app(app)  # before any route is added
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
     if app.config.get("REFUSE_UNSAFE_START"):
@@ -45,6 +48,10 @@ def register_security(app: Flask) -> None:
 
 def select_locale() -> str:
     languages = ("id", "en")
+    from app.api.paths import is_api_request
+
+    if is_api_request():  # a program says which language it wants in every call
+        return request.accept_languages.best_match(languages) or "id"
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -82,6 +89,7 @@ def register_extensions(app: Flask) -> None:
 
 def _import_models() -> None:
     # Every model is imported once so that metadata (and Alembic) see the whole schema.
+    from app.api import models as _api  # noqa: F401
     from app.attendance import models as _attendance  # noqa: F401
     from app.auth import models as _auth  # noqa: F401
     from app.catalog import models as _catalog  # noqa: F401
@@ -100,6 +108,7 @@ def _import_models() -> None:
     from app.scheduler import models as _scheduler  # noqa: F401
     from app.scheduling import models as _scheduling  # noqa: F401
     from app.verification import models as _verification  # noqa: F401
+    from app.webhooks import models as _webhooks  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -136,6 +145,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(history_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(ops_bp)
+    from app import api
+
+    api.init_app(app)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -161,6 +173,10 @@ def register_request_hooks(app: Flask) -> None:
     hooks.insert(
         hooks.index(refuse_unknown_host) + 1 if refuse_unknown_host in hooks else 0, forget_earlier_request
     )
+    from app.api.auth import authenticate
+
+    # Then the API's token check, before any hook could load a user from a cookie.
+    hooks.insert(hooks.index(forget_earlier_request) + 1, authenticate)
 
     @app.before_request
     def refuse_nul_bytes() -> None:
@@ -190,6 +206,19 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(error):
         code = getattr(error, "code", 500) or 500
+        from app.api.paths import is_api_request
+
+        if is_api_request():
+            from app.api import problems
+
+            if code == 500:
+                from app.extensions import db
+
+                db.session.rollback()
+                original = getattr(error, "original_exception", None)
+                if unavailable.cause_of(original) is not None:
+                    return unavailable.render_unavailable(original, unavailable.cause_of(original))
+            return problems.from_exception(error)
         original = getattr(error, "original_exception", None)
         cause = unavailable.cause_of(original) if code == 500 else None
         if cause is not None:  # raised outside a view (a hook): the same 503 page

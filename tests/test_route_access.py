@@ -24,6 +24,8 @@ from datetime import timedelta
 from flask import url_for
 from sqlalchemy import select
 
+from app.api import tokens as api_tokens
+from app.api.models import TokenKind
 from app.auth.models import Role
 from app.checkin.models import Visit
 from app.compliance import evidence
@@ -34,6 +36,9 @@ from app.extensions import db
 from app.invites import feeds
 from app.reports.models import ReportRecipient
 from app.scheduling.models import NarasumberAssignment, Unavailability
+from app.webhooks import events as webhook_events
+from app.webhooks import signing
+from app.webhooks.models import WebhookEndpoint
 from tests import factories
 from tests.checkin import helpers as desk
 from tests.conftest import AuthActions
@@ -104,6 +109,11 @@ RULES: dict[str, dict[str, object]] = {
     # A probe, no login: this test's database is not stamped with the migrations' head and
     # has no scheduler heartbeat, so it answers 503 to everyone (tests/ops/test_probes.py).
     "probe_not_ready": _rule(503),
+    # The JSON API: a bearer token only; a browser's session cookie does not count, so every
+    # role answers 401 here (tests/api/test_access.py asks with tokens).
+    "api_token": _rule(401),
+    # A personal API token: revoked by its owner only (404 to anyone else).
+    "token_owner": _rule(404, anonymous=LOGIN, pemda=OK),
 }
 
 ACCESS: dict[str, str] = {
@@ -221,6 +231,32 @@ ACCESS: dict[str, str] = {
     "invites.admin_feeds": "admin",
     "invites.admin_issue": "admin",
     "invites.admin_revoke": "admin",
+    # The JSON API (app/api), its document and reference page, and the token pages.
+    "api-docs.openapi_json": "public",
+    "api_docs.reference": "public",
+    "api_verification.verify": "public",
+    "api_requests.list_requests": "api_token",
+    "api_requests.get_request": "api_token",
+    "api_sessions.list_sessions": "api_token",
+    "api_breaches.list_breaches": "api_token",
+    "api_reports.monthly": "api_token",
+    "api_requests.create_request": "api_token",
+    "api_requests.withdraw": "api_token",
+    "api_requests.rate": "api_token",
+    "api_requests.decide": "api_token",
+    "api_requests.confirm_attendance": "api_token",
+    "api_requests.slot_suggestions": "api_token",
+    "api_narasumber.availability": "api_token",
+    "api_breaches.record": "api_token",
+    "api_breaches.void": "api_token",
+    "webhooks.index": "admin",
+    "webhooks.detail": "admin",
+    "webhooks.toggle": "admin",
+    "webhooks.resend": "admin",
+    "api_tokens.personal": "login",
+    "api_tokens.revoke_personal": "token_owner",
+    "api_tokens.integrations": "admin",
+    "api_tokens.revoke_integration": "admin",
 }
 
 
@@ -299,6 +335,26 @@ def _world() -> tuple[dict, dict]:
     }
     # The feed asked for belongs to another room than the one whose feed is issued and revoked.
     token = feeds.issue(users["admin"], "room", factories.room("Ruang Rapat Melati").id, now=desk.NOW)
+    personal, _secret = api_tokens.create_token(owner, name="Skrip", scopes=["requests:read"], days=30)
+    integration, _secret = api_tokens.create_token(
+        users["coordinator"],
+        name="CRM",
+        scopes=["requests:read"],
+        days=30,
+        kind=TokenKind.INTEGRATION,
+        created_by=users["admin"],
+    )
+    endpoint = WebhookEndpoint(
+        url="https://crm.djpk.go.id/webhook",
+        description="CRM",
+        secret=signing.new_secret(),
+        events=["report.ready"],
+        active=True,
+        created_at=desk.NOW,
+    )
+    db.session.add(endpoint)
+    db.session.flush()
+    [delivery] = webhook_events.emit("report.ready", {"month": "2026-11"}, desk.NOW)
     db.session.commit()
     args = {
         "request_id": req.id,
@@ -320,12 +376,17 @@ def _world() -> tuple[dict, dict]:
         "sha256": "0" * 64,
         "lang": "id",
         "filename": "css/bootstrap.min.css",
+        "token_id": personal.id,
+        "endpoint_id": endpoint.id,
+        "delivery_id": delivery.id,
+        "code": "ABCD-2345",
     }
     per_endpoint = {
         "admin.activate": {"user_id": {role: pending[role, 0].id for role in ROLES}},
         "admin.reject_registration": {"user_id": {role: pending[role, 1].id for role in ROLES}},
         # Resetting a second factor ends that user's sessions: not one of the roles'.
         "admin.mfa_reset": {"user_id": pending["admin", 0].id},
+        "api_tokens.revoke_integration": {"token_id": integration.id},
         # Reset and verification links with a made-up token: the page says it is not valid.
         "auth.reset_password": {"token": "bukan-token"},
         "auth.verify_email": {"token": "bukan-token"},

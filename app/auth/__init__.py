@@ -3,6 +3,7 @@
 from flask import Blueprint
 from flask_wtf.csrf import CSRFError
 
+from app.api.paths import is_api_request
 from app.auth import sessions
 from app.core.headers import is_static
 from app.extensions import login
@@ -36,8 +37,10 @@ def end_stale_session():
     from flask_babel import gettext as _
     from flask_login import current_user
 
-    if request.endpoint is None or is_static(request.endpoint):
-        return None  # static files (ours and Bootstrap's) never ask for the user
+    if request.endpoint is None or is_static(request.endpoint) or is_api_request():
+        # Static files (ours and Bootstrap's) never ask for the user; the API reads no
+        # cookie (app.api.auth).
+        return None
     current_user.is_authenticated  # noqa: B018  (runs the loader, which checks the row)
     reason = sessions.after_load()
     if reason is None:
@@ -75,6 +78,7 @@ def staff_without_second_factor():
     if (
         request.endpoint in (None, "auth.logout")
         or is_static(request.endpoint)
+        or is_api_request()
         or not current_user.is_authenticated
     ):
         return None

@@ -122,6 +122,11 @@ def from_cli() -> Iterator[dict]:
         _cli_origin.reset(token)
 
 
+# Called with (action, obj, entry) for every row record() adds, in the caller's transaction:
+# app.webhooks turns some changes into events this way (registered at start-up).
+LISTENERS: list = []
+
+
 def record(
     action: str,
     obj: Any,
@@ -159,6 +164,8 @@ def record(
         http_request_id=http_request_id,
     )
     db.session.add(entry)
+    for listener in LISTENERS:
+        listener(action, obj, entry)
     return entry
 
 

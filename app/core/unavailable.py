@@ -111,10 +111,32 @@ def render_unavailable(error: BaseException, cause: str = DATABASE):
         request.endpoint,
         what or "none",
     )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    from app.api.paths import is_api_request
+
+    if is_api_request():
+        from app.api.problems import problem_response
+
+        return problem_response(503, detail=_outcome_sentence(what), headers=headers)
     lang = session.get("lang") if session.get("lang") in ("id", "en") else "id"
     with force_locale(lang):
         body = render_template("errors/unavailable.html", outcome=what, lang=lang, cause=cause)
-    return body, 503, {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+    return body, 503, headers
+
+
+def _outcome_sentence(what: str | None) -> str | None:
+    """What became of the call's changes, for an API caller (the page says the same)."""
+    from flask_babel import gettext
+
+    if what == SAVED:
+        return gettext("Perubahan sudah tersimpan sebelum gangguan; jangan kirim ulang.")
+    if what == NOT_SAVED:
+        return gettext("Tidak ada yang tersimpan; kirim ulang permintaan ini nanti.")
+    if what is not None:
+        return gettext(
+            "Belum dapat dipastikan apakah perubahan tersimpan; periksa datanya sebelum mengirim ulang."
+        )
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.reports import exports, services, snapshots
 from app.reports.snapshots import monthly_report
 from app.scheduler.models import JobMarker
+from app.webhooks import events as webhook_events
 
 log = logging.getLogger("konsultasi.reports")
 SEND_AT = time(8, 0)
@@ -57,6 +58,15 @@ def send_monthly_report(now: datetime | None = None) -> int:
     attachment = (exports.filename(report, "xlsx"), exports.XLSX_TYPE, exports.to_xlsx(report))
     try:
         db.session.add(JobMarker(key=key, done_at=now))
+        webhook_events.emit(
+            "report.ready",
+            {
+                "month": f"{month:%Y-%m}",
+                "title": report.title,
+                "url": f"/api/v1/reports/monthly/{month:%Y-%m}",
+            },
+            now,
+        )
         for email in recipients:
             queue_email(
                 email,

@@ -36,6 +36,8 @@ JOBS: list[Job] = [
     Job("survey_requests", "app.satisfaction.tasks:send_survey_requests", 300, 300),
     Job("monthly_report", "app.reports.tasks:send_monthly_report", 300, 300),
     Job("report_snapshots", "app.reports.tasks:refresh_report_snapshots", 300, 300),
+    Job("webhooks", "app.webhooks.tasks:send_webhooks", 30, 30),
+    Job("api_idempotency_cleanup", "app.api.tasks:clean_idempotency_keys", 3600, 3600),
 ]
 
 

@@ -76,8 +76,8 @@ def _wib_day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=WIB).astimezone(UTC)
 
 
-def _conditions(f: QueueFilters) -> list:
-    """Every filter but the state (the counts per state use these)."""
+def filter_conditions(f: QueueFilters) -> list:
+    """Every filter but the state (the counts per state use these; so does the API's list)."""
     R = ConsultationRequest
     out = []
     if f.mode:
@@ -127,7 +127,7 @@ def _conditions(f: QueueFilters) -> list:
 def queue_query(f: QueueFilters):
     R = ConsultationRequest
     declined = R.id.in_(f.declined_ids)
-    query = select(R).where(*_conditions(f))
+    query = select(R).where(*filter_conditions(f))
     if f.state == DECLINED:
         query = query.where(declined)
     elif f.state == "":
@@ -203,7 +203,7 @@ def state_counts(f: QueueFilters) -> dict[RequestState, int]:
     """How many requests match the filters (other than the state) in each state."""
     R = ConsultationRequest
     # count(*), not count(id): PostgreSQL counts from the state index alone.
-    rows = db.session.execute(select(R.state, func.count()).where(*_conditions(f)).group_by(R.state))
+    rows = db.session.execute(select(R.state, func.count()).where(*filter_conditions(f)).group_by(R.state))
     counts = {s: 0 for s in RequestState}
     for state, n in rows:
         counts[RequestState(state)] = n
@@ -215,7 +215,7 @@ def declined_count(f: QueueFilters) -> int:
     if not f.declined_ids:
         return 0
     R = ConsultationRequest
-    query = select(func.count(R.id)).where(*_conditions(f), R.id.in_(f.declined_ids))
+    query = select(func.count(R.id)).where(*filter_conditions(f), R.id.in_(f.declined_ids))
     return db.session.scalar(query) or 0
 
 

@@ -18,7 +18,15 @@ _limit = rate_limits.setting("VERIFY_LIMIT", "20 per minute;200 per day")
 
 
 def _no_look_up() -> bool:
-    return request.method == "GET" and not request.args.get("kode")
+    return (
+        request.endpoint == "verification.verify" and request.method == "GET" and not request.args.get("kode")
+    )
+
+
+# The page and the API's /api/v1/verification/<code> count on one counter per address.
+verification_limit = limiter.shared_limit(
+    _limit, scope="verification", key_func=get_remote_address, exempt_when=_no_look_up
+)
 
 
 @bp.errorhandler(429)
@@ -32,7 +40,7 @@ def too_many_look_ups(_error):
 
 
 @bp.route("/verifikasi", methods=["GET", "POST"])
-@limiter.limit(_limit, key_func=get_remote_address, scope="verification", exempt_when=_no_look_up)
+@verification_limit
 def verify():
     typed = None
     if request.method == "POST":

@@ -95,7 +95,7 @@ def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def post_in_memory(client, url: str, data: dict):
+def post_in_memory(client, url: str, data: dict, headers: dict | None = None):
     """POST multipart data encoded in memory.
 
     The test client spools bodies over 500 KB to a temporary file it never closes (a
@@ -112,4 +112,4 @@ def post_in_memory(client, url: str, data: dict):
         for one in value if isinstance(value, list) else [value]:
             items.add(key, one)
     boundary, body = encode_multipart(items)
-    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=headers)

@@ -62,9 +62,12 @@ def test_the_registry_names_plain_functions_with_grace_times():
         "survey_requests",
         "monthly_report",
         "report_snapshots",
+        "webhooks",
+        "api_idempotency_cleanup",
     ]
     assert jobs.job("outbox").seconds == 60
-    assert {j.seconds for j in jobs.JOBS[1:]} == {300}
+    assert {j.seconds for j in jobs.JOBS[1:-2]} == {300}
+    assert jobs.job("webhooks").seconds == 30 and jobs.job("api_idempotency_cleanup").seconds == 3600
     assert all(0 < j.misfire_grace_time <= j.seconds for j in jobs.JOBS)
     assert jobs.job("reminders").function() is tasks.send_reminders
     from app.checkin.tasks import mark_no_shows
@@ -75,6 +78,11 @@ def test_the_registry_names_plain_functions_with_grace_times():
     assert jobs.job("survey_requests").function() is send_survey_requests
     assert jobs.job("monthly_report").function() is send_monthly_report
     assert jobs.job("report_snapshots").function() is refresh_report_snapshots
+    from app.api.tasks import clean_idempotency_keys
+    from app.webhooks.tasks import send_webhooks
+
+    assert jobs.job("webhooks").function() is send_webhooks
+    assert jobs.job("api_idempotency_cleanup").function() is clean_idempotency_keys
     with pytest.raises(KeyError):
         jobs.job("nope")
 
