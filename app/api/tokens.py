@@ -44,9 +44,12 @@ def create_token(
     kind: TokenKind = TokenKind.PERSONAL,
     created_by: User | None = None,
     now: datetime | None = None,
+    by_cli: bool = False,
 ) -> tuple[ApiToken, str]:
     """Add a token for `owner` (not committed) and return it with the secret, the only time
-    the secret exists outside the caller's hands."""
+    the secret exists outside the caller's hands. `created_by`: the administrator who makes an
+    integration token (the owner otherwise); `by_cli`: an operator's command (no account)."""
+    maker = None if by_cli else (created_by or owner)
     now = now or now_utc()
     wanted = [s for s in dict.fromkeys(scopes)]
     allowed = allowed_for(owner.role)
@@ -59,7 +62,7 @@ def create_token(
         kind=kind,
         name=name.strip(),
         owner=owner,
-        created_by=created_by or owner,
+        created_by=maker,
         scopes=wanted,
         token_hash=digest(secret),
         prefix=secret[: len(PREFIX) + 6],
@@ -71,7 +74,7 @@ def create_token(
     audit.record(
         "api_token.created",
         token,
-        actor=created_by or owner,
+        actor=maker,
         after={"kind": kind.value, "name": token.name, "owner": owner.id, "scopes": wanted, "days": days},
     )
     return token, secret

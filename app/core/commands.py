@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from app.api.commands import api_token_cli
     from app.auth.commands import users_cli
     from app.core.audit_commands import audit_cli
     from app.core.setup import setup_command
@@ -16,6 +17,7 @@ def register(app: Flask) -> None:
     from app.scheduler.commands import scheduler_cli
     from app.seed import seed_demo_command
 
+    app.cli.add_command(api_token_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_cli)
     app.cli.add_command(import_cli)

@@ -314,7 +314,10 @@ def test_a_huge_letter_or_a_broken_body_is_a_clear_problem(app, client, operator
     db.session.commit()
     huge = io.BytesIO(b"%PDF-1.4\n" + b"0" * (app.config["MAX_CONTENT_LENGTH"] + 1))
     response = post_in_memory(
-        client, "/api/v1/requests", {**vc_body(mode="ftf"), "letter_file": (huge, "surat.pdf")}, headers=bearer(secret)
+        client,
+        "/api/v1/requests",
+        {**vc_body(mode="ftf"), "letter_file": (huge, "surat.pdf")},
+        headers=bearer(secret),
     )
     assert response.status_code == 413 and response.mimetype == "application/problem+json"
     assert "5 MB" in response.get_json(force=True)["title"]
@@ -325,3 +328,14 @@ def test_a_huge_letter_or_a_broken_body_is_a_clear_problem(app, client, operator
     )
     assert broken.status_code in (400, 422) and broken.mimetype == "application/problem+json"
     assert _count(ConsultationRequest) == 0
+
+
+def test_a_retried_rating_answers_as_the_first(client, operator, frozen):
+    held = booked(operator, wib("2026-11-24", "09:00"), state=S.HELD, mode=Mode.VC)
+    db.session.commit()
+    headers = bearer(token_for(operator, "requests:write"), **{"Idempotency-Key": "nilai-1"})
+    body = {"service_score": 4, "substance_score": 5}
+    first = client.post(f"/api/v1/requests/{held.id}/rating", headers=headers, json=body)
+    again = client.post(f"/api/v1/requests/{held.id}/rating", headers=headers, json=body)
+    assert first.status_code == again.status_code == 201 and again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json() == first.get_json() and _count(SatisfactionRating) == 1

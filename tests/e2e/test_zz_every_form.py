@@ -26,7 +26,8 @@ def _journeys_ran(session) -> bool:
     journeys = [
         i
         for i in items
-        if Path(str(i.fspath)).name != Path(__file__).name and "browser_page" in getattr(i, "fixturenames", ())
+        if Path(str(i.fspath)).name != Path(__file__).name
+        and "browser_page" in getattr(i, "fixturenames", ())
     ]
     return files <= ran_files and all(i.nodeid in COVERAGE.tests for i in journeys)
 
@@ -37,7 +38,8 @@ def test_every_form_was_submitted_in_the_browser(app, request):
     post_routes = {
         ("POST", rule.endpoint)
         for rule in app.url_map.iter_rules()
-        if "POST" in (rule.methods or ()) and rule.endpoint not in NOT_A_FORM
+        if "POST" in (rule.methods or ())
+        and rule.endpoint not in NOT_A_FORM
         # The JSON API's operations are no page's forms: tests/api calls each one, and
         # schemathesis calls them all from the OpenAPI document.
         and not rule.rule.startswith("/api/")

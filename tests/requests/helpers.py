@@ -112,4 +112,6 @@ def post_in_memory(client, url: str, data: dict, headers: dict | None = None):
         for one in value if isinstance(value, list) else [value]:
             items.add(key, one)
     boundary, body = encode_multipart(items)
-    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=headers)
+    return client.post(
+        url, data=body, content_type=f"multipart/form-data; boundary={boundary}", headers=headers
+    )

@@ -55,7 +55,14 @@ def test_a_decision_and_a_check_in_become_events(client, operator, frozen):
     approved = client.post(
         f"/api/v1/requests/{req.id}/decisions",
         headers=bearer(token_for(coordinator, "requests:write")),
-        json={"action": "approve", "day": "2026-12-08", "start_time": "09:00", "end_time": "10:00", "narasumber_ids": [ani.id], "room_id": room.id},
+        json={
+            "action": "approve",
+            "day": "2026-12-08",
+            "start_time": "09:00",
+            "end_time": "10:00",
+            "narasumber_ids": [ani.id],
+            "room_id": room.id,
+        },
     )
     assert approved.status_code == 200
     [(kind, data)] = _events()
@@ -79,7 +86,11 @@ def test_a_decision_and_a_check_in_become_events(client, operator, frozen):
 
 def test_the_monthly_report_job_tells_once_and_the_api_serves_the_clis_document(app, client, operator):
     _subscribe_all()
-    db.session.add(ReportRecipient(email="kepala@kemenkeu.go.id", active=True, created_at=datetime(2026, 1, 1, tzinfo=WIB)))
+    db.session.add(
+        ReportRecipient(
+            email="kepala@kemenkeu.go.id", active=True, created_at=datetime(2026, 1, 1, tzinfo=WIB)
+        )
+    )
     db.session.commit()
     with time_machine.travel(datetime(2026, 12, 1, 8, 0, tzinfo=WIB), tick=False):
         assert send_monthly_report() == 1

@@ -7,8 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import fields, validate
 
-from app.api import form_bridge
+from app.api import form_bridge, idempotency
 from app.api.auth import require_role, requires
+from app.api.idempotency import idempotent
 from app.api.problems import ApiProblem
 from app.api.resources.requests import _one, _with_labels, blp
 from app.api.schemas import ApiSchema, RequestSchema
@@ -188,12 +189,31 @@ def _guest_errors(form) -> dict[str, list[str]]:
     return out
 
 
+def _rating_of(request_id: int) -> dict:
+    rating = db.session.get(ConsultationRequest, request_id).rating
+    return RatingResultSchema().dump(_rating_dict(request_id, rating))
+
+
+def _rating_dict(request_id: int, rating) -> dict:
+    return {
+        "request_id": request_id,
+        "service_score": rating.service_score,
+        "substance_score": rating.substance_score,
+        "comment": rating.comment,
+        "rated_at": rating.rated_at,
+    }
+
+
+idempotency.RENDERERS["rating"] = _rating_of
+
+
 @blp.route("/<int:request_id>/rating", methods=["POST"])
 @requires("requests:write")
 @blp.arguments(RatingSchema)
 @blp.response(201, RatingResultSchema)
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
+@idempotent
 def rate(data, request_id: int):
     """The Pemda rates a held session, once (service and substance, 1 to 5)."""
     require_role(PEMDA, _("Hanya Pemda pemilik sesi yang dapat memberi penilaian."))
@@ -208,15 +228,11 @@ def rate(data, request_id: int):
     except rating_services.RatingRefused as refused:
         db.session.rollback()
         raise ApiProblem(409, slug="rating-refused", title=str(refused)) from None
+    db.session.flush()
+    idempotency.remember("rating", req.id)
     db.session.commit()
     send_queued()
-    return {
-        "request_id": req.id,
-        "service_score": rating.service_score,
-        "substance_score": rating.substance_score,
-        "comment": rating.comment,
-        "rated_at": rating.rated_at,
-    }
+    return _rating_dict(req.id, rating)
 
 
 @blp.route("/<int:request_id>/decisions", methods=["POST"])
