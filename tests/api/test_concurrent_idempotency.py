@@ -8,28 +8,21 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.requests.models import ConsultationRequest
 from tests.api.conftest import vc_body
 from tests.api.helpers import token_for
+from tests.live import serving
 
 CALLS = 50
 
 
 @pytest.fixture
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
+    with serving(app) as url:
+        yield url
 
 
 def _at_once(server: str, secret: str, keys: list[str]) -> list[requests.Response]:

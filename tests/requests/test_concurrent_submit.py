@@ -12,13 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.outbox.models import OutboxMessage
 from app.requests.models import ConsultationRequest, RequestLetter
 from tests import factories
 from tests.files import PDF, stored
+from tests.live import serving
 from tests.requests.helpers import ftf_data
 
 POSTS = 50
@@ -28,15 +28,8 @@ HIDDEN = r'name="{}"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="{}"'
 @pytest.fixture
 def server(app, monkeypatch):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)  # as in production
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_port}"
-    finally:
-        httpd.shutdown()
-        thread.join(timeout=10)
-        httpd.server_close()
+    with serving(app) as url:
+        yield url
 
 
 def hidden(page: str, name: str) -> str:
