@@ -1,6 +1,6 @@
 """Routes of the narasumber's pages: their sessions, one session, accept or decline it."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,13 +27,18 @@ def _helpers():
     }
 
 
+# Pages of past sessions one may ask for (20 each: 20,000 sessions).
+MAX_PAGE = 1000
+
+
 @bp.route("/")
 @narasumber_required
 def sessions():
     profile = services.profile_of(current_user)
     now = now_utc()
+    page = min(max(request.args.get("lama", 1, type=int), 1), MAX_PAGE)
     return render_template(
-        "narasumber/sessions.html", profile=profile, sessions=services.sessions_of(profile, now), now=now
+        "narasumber/sessions.html", profile=profile, sessions=services.sessions_of(profile, now, page), now=now
     )
 
 

@@ -24,7 +24,8 @@ from app.requests.models import ConsultationRequest, request_topics
 from app.scheduling.models import AssignmentStatus, NarasumberAssignment
 from app.scheduling.services import SchedulingConflict, respond_to_assignment
 
-PAST_LIMIT = 100
+# Past sessions per page of the list (?lama=2 the next older page); the newest first.
+PAST_PER_PAGE = 20
 
 
 class CannotAnswer(Exception):
@@ -58,7 +59,9 @@ class SessionCard:
 @dataclass
 class Sessions:
     upcoming: list[SessionCard]
-    past: list[SessionCard]
+    past: list[SessionCard]  # one page of them
+    page: int = 1  # of the past sessions
+    older: bool = False  # whether a next (older) page has some
 
 
 def profile_of(user: User) -> NarasumberProfile:
@@ -72,8 +75,9 @@ def profile_of(user: User) -> NarasumberProfile:
     return profile
 
 
-def sessions_of(profile: NarasumberProfile, now: datetime | None = None) -> Sessions:
-    """Sessions still to come (or under way) soonest first; past ones latest first."""
+def sessions_of(profile: NarasumberProfile, now: datetime | None = None, page: int = 1) -> Sessions:
+    """Sessions still to come (or under way) soonest first; past ones latest first, one page
+    of PAST_PER_PAGE (`page`, from 1)."""
     now = now or now_utc()
     A, R = NarasumberAssignment, ConsultationRequest
     base = (
@@ -99,12 +103,19 @@ def sessions_of(profile: NarasumberProfile, now: datetime | None = None) -> Sess
     )
     upcoming = db.session.execute(base.where(A.end > now).order_by(A.start, A.id)).all()
     past = db.session.execute(
-        base.where(A.end <= now).order_by(A.start.desc(), A.id.desc()).limit(PAST_LIMIT)
+        base.where(A.end <= now)
+        .order_by(A.start.desc(), A.id.desc())
+        .offset((page - 1) * PAST_PER_PAGE)
+        .limit(PAST_PER_PAGE + 1)  # one more: whether there is an older page
     ).all()
+    older, past = len(past) > PAST_PER_PAGE, past[:PAST_PER_PAGE]
     shown = (*upcoming, *past)
     codes = _topic_codes(profile, min(row.start for row in shown)) if shown else {}
     return Sessions(
-        upcoming=[_card(row, codes) for row in upcoming], past=[_card(row, codes) for row in past]
+        upcoming=[_card(row, codes) for row in upcoming],
+        past=[_card(row, codes) for row in past],
+        page=page,
+        older=older,
     )
 
 

@@ -120,3 +120,27 @@ def test_narasumber_without_profile_gets_not_found(client, world):
     db.session.commit()
     login_as(client, user)
     assert client.get("/narasumber/").status_code == 404
+
+
+def test_past_sessions_come_a_page_at_a_time_newest_first(client, world):
+    from datetime import timedelta
+
+    from app.narasumber.services import PAST_PER_PAGE
+    from tests.narasumber import factories as people
+    from tests.narasumber.conftest import PAST
+
+    for n in range(1, PAST_PER_PAGE + 3):  # the fixture's past session and 22 older ones
+        req = people.session(world["brebes"], PAST - timedelta(days=n), agenda=f"Sesi lama {n}")
+        people.assignment(req, world["ani"])
+    db.session.commit()
+    login_as(client, world["ani"].user)
+    first = text_of(client.get("/narasumber/"))
+    past = first.split("Sesi yang lalu")[1]
+    assert past.count("Lihat rincian") == PAST_PER_PAGE and "Lebih lama" in past and "Lebih baru" not in past
+    second = text_of(client.get("/narasumber/?lama=2"))
+    older = second.split("Sesi yang lalu")[1]
+    assert older.count("Lihat rincian") == 3 and "Lebih baru" in older and "Lebih lama" not in older
+    assert "Sesi mendatang" in second  # upcoming sessions stay on every page
+    beyond = text_of(client.get("/narasumber/?lama=9999"))
+    assert "Tidak ada sesi yang lebih lama." in beyond
+    assert client.get("/narasumber/?lama=x").status_code == 200
