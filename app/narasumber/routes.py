@@ -38,7 +38,10 @@ def sessions():
     now = now_utc()
     page = min(max(request.args.get("lama", 1, type=int), 1), MAX_PAGE)
     return render_template(
-        "narasumber/sessions.html", profile=profile, sessions=services.sessions_of(profile, now, page), now=now
+        "narasumber/sessions.html",
+        profile=profile,
+        sessions=services.sessions_of(profile, now, page),
+        now=now,
     )
 
 
