@@ -5,13 +5,13 @@ anonymous (public operations only); with a header that names no usable token the
 refused with 401 at once. `requires(scope, ...)` guards an operation and documents it.
 """
 
-from copy import deepcopy
 from functools import wraps
 
 from flask import g, request
 from flask_babel import gettext as _
 
 from app.api import paths
+from app.api.apidoc import manual_doc
 from app.api.problems import ApiProblem
 from app.api.scopes import holds
 from app.api.tokens import find_usable, mark_used
@@ -63,8 +63,7 @@ def requires(*scopes: str):
                 )
             return view(*args, **kwargs)
 
-        wrapped._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-        manual = wrapped._apidoc.setdefault("manual_doc", {})
+        manual = manual_doc(wrapped, view)
         manual["security"] = [{SECURITY_SCHEME: list(scopes)}]
         responses = manual.setdefault("responses", {})
         responses.setdefault(401, "UNAUTHORIZED")
@@ -77,5 +76,6 @@ def requires(*scopes: str):
 def require_role(roles, detail: str) -> None:
     """403 with `detail` unless the token's owner has one of `roles` (an operation only some
     roles may use, whatever scopes the token holds)."""
-    if g.get("api_token") is None or g.api_token.owner.role not in roles:
+    token = current_token()
+    if token is None or token.owner.role not in roles:
         raise ApiProblem(403, detail=detail)

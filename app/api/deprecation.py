@@ -3,12 +3,13 @@ marks it `deprecated` in the OpenAPI document and adds to each of its answers th
 `Deprecation` header (RFC 9745, "@<unix time>"), `Sunset` (RFC 8594, an HTTP date) and a
 `Link` to its successor. No operation of v1 is deprecated yet."""
 
-from copy import deepcopy
 from datetime import UTC, date, datetime, time
 from functools import wraps
 
 from flask import make_response
 from werkzeug.http import http_date
+
+from app.api.apidoc import manual_doc
 
 
 def deprecated(*, on: date, sunset: date | None = None, successor: str | None = None):
@@ -25,8 +26,7 @@ def deprecated(*, on: date, sunset: date | None = None, successor: str | None = 
                 response.headers.add("Link", f'<{successor}>; rel="successor-version"')
             return response
 
-        wrapped._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-        wrapped._apidoc.setdefault("manual_doc", {})["deprecated"] = True
+        manual_doc(wrapped, view)["deprecated"] = True
         return wrapped
 
     return decorator

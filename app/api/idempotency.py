@@ -13,7 +13,6 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from copy import deepcopy
 from datetime import timedelta
 from functools import wraps
 
@@ -23,6 +22,7 @@ from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from app.api.apidoc import manual_doc
 from app.api.models import IdempotencyKey
 from app.api.problems import ApiProblem
 from app.core.clock import now_utc
@@ -135,9 +135,7 @@ def idempotent(view):
                 raise
             return _replay(record, print_)
 
-    wrapped._apidoc = deepcopy(getattr(view, "_apidoc", {}))
-    manual = wrapped._apidoc.setdefault("manual_doc", {})
-    manual.setdefault("parameters", []).append(PARAMETER)
+    manual_doc(wrapped, view).setdefault("parameters", []).append(PARAMETER)
     return wrapped
 
 

@@ -11,6 +11,7 @@ from flask import request
 from sqlalchemy import select
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 
+from app.api import form_bridge
 from app.catalog.models import Topic
 from app.extensions import db
 from app.requests.forms import WINDOW_ROWS, RequestForm
@@ -33,15 +34,7 @@ def errors_of(form: RequestForm) -> dict[str, list[str]]:
     """Every message of the form by the name of the multipart field it belongs to
     ("windows-0-day", "delegation-2-email"); policy messages about a window or the whole
     delegation under "windows-0" and "delegation"."""
-    out: dict[str, list[str]] = {}
-    for name, field in form._fields.items():
-        if name in ("windows", "delegation"):
-            for i, entry in enumerate(field):
-                for sub in entry.form:
-                    if sub.errors:
-                        out.setdefault(f"{name}-{i}-{sub.short_name}", []).extend(str(m) for m in sub.errors)
-        elif field.errors and name != "csrf_token":
-            out.setdefault(name, []).extend(str(m) for m in field.errors)
+    out = form_bridge.errors_of(form)
     for key, messages in form.policy_errors.items():
         out.setdefault(key, []).extend(str(m) for m in messages)
     return out

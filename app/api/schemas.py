@@ -14,6 +14,7 @@ from app.api import messages
 from app.domain.months import FIRST_YEAR, LAST_YEAR
 from app.domain.policy import Mode
 from app.domain.states import RequestState
+from app.requests.labels import state_label
 
 
 class ApiSchema(ma.Schema):
@@ -120,7 +121,14 @@ class RequestSummarySchema(ApiSchema):
     id = fields.Integer(required=True)
     reference = fields.String(required=True, metadata={"description": 'As printed: "KNS-2026-00042".'})
     state = _enum(RequestState, required=True)
-    state_label = fields.String(required=True)
+    state_label = fields.Function(
+        lambda r: str(state_label(r.state)),
+        required=True,
+        metadata={
+            "type": "string",
+            "description": "The state as the pages write it, in the caller's language.",
+        },
+    )
     mode = _enum(Mode, required=True)
     service_user = fields.String(required=True, attribute="service_user_name")
     region = fields.Nested(RegionSchema, required=True)

@@ -11,7 +11,7 @@ from app.api import form_bridge, idempotency
 from app.api.auth import require_role, requires
 from app.api.idempotency import idempotent
 from app.api.problems import ApiProblem
-from app.api.resources.requests import _one, _with_labels, blp
+from app.api.resources.requests import _one, blp
 from app.api.schemas import ApiSchema, RequestSchema
 from app.api.scopes import COORDINATORS, PEMDA
 from app.attendance import services as attendance_services
@@ -135,7 +135,7 @@ def withdraw(data, request_id: int):
     except IllegalTransition as exc:
         raise _illegal(exc, request_services.illegal_message(exc)) from None
     request_services.commit()
-    return _with_labels([render_target(req.id)])[0]
+    return _reloaded(req.id)
 
 
 @blp.route("/<int:request_id>/attendance", methods=["POST"])
@@ -171,22 +171,10 @@ def confirm_attendance(data, request_id: int):
             409 if refused.stale else 422,
             title=_("Konfirmasi kehadiran belum tersimpan."),
             detail=" ".join(str(p) for p in refused.problems),
-            errors=_guest_errors(form) or None,
+            errors=form_bridge.errors_of(form, row="{list}.{i}.{field}") or None,
         ) from None
     attendance_services.commit()
-    db.session.expire_all()
-    return _with_labels([render_target(req.id)])[0]
-
-
-def _guest_errors(form) -> dict[str, list[str]]:
-    out = {}
-    for i, entry in enumerate(form.guests):
-        for sub in entry.form:
-            if sub.errors:
-                out[f"guests.{i}.{sub.short_name}"] = [str(m) for m in sub.errors]
-    if form.regional_head_attends.errors:
-        out["regional_head_attends"] = [str(m) for m in form.regional_head_attends.errors]
-    return out
+    return _reloaded(req.id)
 
 
 def _rating_of(request_id: int) -> dict:
@@ -228,7 +216,6 @@ def rate(data, request_id: int):
     except rating_services.RatingRefused as refused:
         db.session.rollback()
         raise ApiProblem(409, slug="rating-refused", title=str(refused)) from None
-    db.session.flush()
     idempotency.remember("rating", req.id)
     db.session.commit()
     send_queued()
@@ -257,11 +244,12 @@ def decide(data, request_id: int):
     except IllegalTransition as exc:
         raise _illegal(exc, decisions.illegal_message(exc)) from None
     send_queued()
+    return _reloaded(req.id)
+
+
+def _reloaded(request_id: int) -> ConsultationRequest:
+    """The request as it is after the decision's commit, with what RequestSchema shows."""
     db.session.expire_all()
-    return _with_labels([render_target(req.id)])[0]
-
-
-def render_target(request_id: int):
     return _one(request_id)
 
 

@@ -21,7 +21,6 @@ from app.core.clock import now_utc
 from app.core.mail import drop_queued
 from app.extensions import db
 from app.requests import queries, services
-from app.requests.labels import state_label
 from app.requests.models import ConsultationRequest as R
 from app.scheduling.queue import QueueFilters, filter_conditions
 
@@ -32,12 +31,6 @@ blp = ApiBlueprint(
     url_prefix="/api/v1/requests",
     description="Consultation requests (permohonan): read, submit, withdraw, confirm, rate, decide.",
 )
-
-
-def _with_labels(rows):
-    for row in rows:
-        row.state_label = state_label(row.state)
-    return rows
 
 
 @blp.route("")
@@ -67,7 +60,7 @@ def list_requests(cursor, limit, state=None, **filters):
         limit=limit,
         descending=True,
     )
-    return {"items": _with_labels(rows), "next_cursor": next_cursor}
+    return {"items": rows, "next_cursor": next_cursor}
 
 
 def _queue_filters(
@@ -99,7 +92,7 @@ def get_request(request_id):
     req = _one(request_id)
     if req is None:  # another Pemda's request is not found, as on the web pages
         raise ApiProblem(404)
-    return _with_labels([req])[0]
+    return req
 
 
 def _one(request_id: int) -> R | None:
@@ -118,8 +111,7 @@ def _one(request_id: int) -> R | None:
 
 
 def render_request(request_id: int) -> dict:
-    req = _one(request_id)
-    return RequestSchema().dump(_with_labels([req])[0])
+    return RequestSchema().dump(_one(request_id))
 
 
 idempotency.RENDERERS["request"] = render_request
@@ -167,4 +159,4 @@ def create_request():
         ) from None
     idempotency.remember("request", req.id)
     services.commit()
-    return _with_labels([req])[0], 201, {"Location": url_for("api_requests.get_request", request_id=req.id)}
+    return req, 201, {"Location": url_for("api_requests.get_request", request_id=req.id)}
