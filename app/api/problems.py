@@ -6,7 +6,7 @@ them beside each field. `type` is a stable URI per kind of problem, documented i
 OpenAPI document, so that a program can branch on it without reading the words.
 """
 
-from flask import Response, json
+from flask import Response, json, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
@@ -85,8 +85,15 @@ class ApiProblem(HTTPException):
     ):
         super().__init__(description=detail)
         self.code = status
-        self.slug, self.title, self.detail, self.hint = slug, title, detail, hint
-        self.errors, self.extra_headers = errors, headers or {}
+        # What problem_response() writes, as given.
+        self.parts = {
+            "slug": slug,
+            "title": title,
+            "detail": detail,
+            "hint": hint,
+            "errors": errors,
+            "headers": headers,
+        }
 
 
 def problem_response(
@@ -122,16 +129,14 @@ def problem_response(
 def from_exception(error: HTTPException) -> Response:
     """The problem document for any HTTPException raised in (or before) an API call."""
     if isinstance(error, ApiProblem):
-        return problem_response(
-            error.code,
-            slug=error.slug,
-            title=error.title,
-            detail=error.detail,
-            hint=error.hint,
-            errors=error.errors,
-            headers=error.extra_headers,
-        )
+        return problem_response(error.code, **error.parts)
     code = error.code or 500
+    if code == 304:  # flask-smorest's NotModified: no body, the tag the caller holds
+        response = Response(status=304)
+        tags = request.if_none_match.as_set()
+        if len(tags) == 1:
+            response.set_etag(next(iter(tags)))
+        return response
     headers = {}
     if code == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)

@@ -59,6 +59,7 @@ def test_an_unchanged_read_answers_304_to_its_etag(client, coordinator_token):
         f"/api/v1/requests/{req.id}", headers=bearer(coordinator_token, **{"If-None-Match": etag})
     )
     assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == etag and "Content-Type" not in again.headers
     req.agenda = "Agenda yang diubah"
     db.session.commit()
     changed = client.get(
