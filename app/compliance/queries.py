@@ -6,7 +6,7 @@ Counts are SQL GROUP BY queries; the queue asks once for all the Pemda of its pa
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 
 from sqlalchemy import case, func, or_, select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import UnitType
 from app.compliance.models import Breach
+from app.core import kept
 from app.core.search import ESCAPE, contains
 from app.domain.breaches import CATALOGUE, BreachType
 from app.domain.months import month_bounds as wib_month_bounds
@@ -22,9 +23,12 @@ from app.domain.policy import Mode, PolicyValues
 from app.domain.states import Action, allowed
 from app.extensions import db
 from app.regions.models import Region
+from app.reports import snapshots
 from app.requests.models import ConsultationRequest
 
 PER_PAGE = 50
+# Filter combinations whose counts per type each process keeps.
+KEPT_COUNTS = 64
 PROFILE_MONTHS = 12
 
 
@@ -113,7 +117,18 @@ def matching_total(f: LedgerFilters, counts: dict[str, int]) -> int:
 
 
 def type_counts(f: LedgerFilters) -> dict[str, int]:
-    """How many records match the filters (but the type) of each type, in catalogue order."""
+    """How many records match the filters (but the type) of each type, in catalogue order.
+    Counting 50,000 breaches takes milliseconds; the counts are kept under the report data
+    version (which every change to a breach or region raises, app.core.kept)."""
+    version = snapshots.data_version()
+    if version is None:
+        return _count_types(f)
+    return kept.store("breach_type_counts", KEPT_COUNTS).get_or_make(
+        (version, astuple(f)), lambda: _count_types(f)
+    )
+
+
+def _count_types(f: LedgerFilters) -> dict[str, int]:
     rows = db.session.execute(  # count(*): read from an index alone (ix_breaches_live_type)
         select(Breach.type_code, func.count())
         .where(*_conditions(f, with_type=False))

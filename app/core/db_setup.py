@@ -36,6 +36,61 @@ def init_app(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
+    if engine.dialect.name == "postgresql":
+        keep_prepared_statements(engine)
+
+
+# Set in a pooled connection's info while its transaction has run anything but a SELECT.
+WROTE = "transaction_wrote"
+
+
+def keep_prepared_statements(engine: Engine) -> None:
+    """End a PostgreSQL transaction that only read with COMMIT rather than ROLLBACK.
+
+    psycopg prepares a statement the fifth time a connection runs it, so that PostgreSQL
+    plans it once (planning the request page's join of seven tables takes 2 ms, running it
+    0.2 ms); but it forgets every prepared statement at each ROLLBACK (DEALLOCATE ALL), and
+    every request that only read ends with one (Session.close(), the pool's reset): nothing
+    was ever prepared. For a transaction that ran only SELECT statements COMMIT is the same
+    thing (it changed nothing; its locks and transaction-local settings end either way). A
+    transaction that ran anything else (INSERT, UPDATE, DELETE, SAVEPOINT, SET...), or one in
+    error, is rolled back as before."""
+    from psycopg.pq import TransactionStatus
+
+    dialect = engine.dialect
+    rollback, commit = dialect.do_rollback, dialect.do_commit
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip()[:6].upper() != "SELECT":
+            conn.info[WROTE] = True
+
+    def do_rollback(dbapi_connection) -> None:
+        info = _pool_info(dbapi_connection)
+        raw = getattr(dbapi_connection, "driver_connection", dbapi_connection)
+        read_only = info is not None and not info.pop(WROTE, False)
+        if read_only and raw.info.transaction_status == TransactionStatus.INTRANS:
+            commit(dbapi_connection)
+        else:
+            rollback(dbapi_connection)
+
+    def do_commit(dbapi_connection) -> None:
+        info = _pool_info(dbapi_connection)
+        if info is not None:
+            info.pop(WROTE, None)
+        commit(dbapi_connection)
+
+    dialect.do_rollback = do_rollback
+    dialect.do_commit = do_commit
+
+
+def _pool_info(connection) -> dict | None:
+    """The info dict of a pooled connection (None for the first connect's bare one)."""
+    try:
+        info = connection.info
+    except NotImplementedError:
+        return None
+    return info if isinstance(info, dict) else None
 
 
 def _sqlite_on_connect(dbapi_connection, connection_record) -> None:

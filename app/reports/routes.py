@@ -72,27 +72,23 @@ def print_view(month: str):
 @bp.route("/koordinator/laporan/<string:month>.csv")
 @coordinator_required
 def export_csv(month: str):
-    given = month_arg(month)
-    if given.error:
-        return _bad_month(given.error)
-    report = monthly_report(given.month)
-    body = exports.to_csv(report)
-    # Commits (one commit: the snapshot, when one was built now, with the audit row).
-    record_export("monthly_report_csv", ("Report", given.month.isoformat()[:7]))
-    return _download(body, exports.CSV_TYPE, exports.filename(report, "csv"))
+    return _export(month, "csv", exports.CSV_TYPE)
 
 
 @bp.route("/koordinator/laporan/<string:month>.xlsx")
 @coordinator_required
 def export_xlsx(month: str):
+    return _export(month, "xlsx", exports.XLSX_TYPE)
+
+
+def _export(month: str, kind: str, content_type: str) -> Response | tuple[str, int]:
     given = month_arg(month)
     if given.error:
         return _bad_month(given.error)
-    report = monthly_report(given.month)
-    body = exports.to_xlsx(report)
+    body, name = exports.report_file(given.month, kind)
     # Commits (one commit: the snapshot, when one was built now, with the audit row).
-    record_export("monthly_report_xlsx", ("Report", given.month.isoformat()[:7]))
-    return _download(body, exports.XLSX_TYPE, exports.filename(report, "xlsx"))
+    record_export(f"monthly_report_{kind}", ("Report", given.month.isoformat()[:7]))
+    return _download(body, content_type, name)
 
 
 def _download(body, content_type: str, name: str) -> Response:

@@ -204,6 +204,36 @@ def monthly_report(month: date) -> MonthlyReport:
     return report_from_json(report_json(month))
 
 
+def data_version() -> int | None:
+    """The report data version this transaction sees: what a result computed from breaches,
+    sessions, ratings, regions or topics can be kept under (app.core.kept). None when this
+    transaction changed such data and has not committed yet (nothing may be kept then)."""
+    db.session.flush()
+    if db.session.info.get(FLAG):
+        return None
+    return db.session.scalar(select(ReportDataVersion.value).where(ReportDataVersion.id == 1))
+
+
+def stored_key(month: date) -> tuple | None:
+    """What tells `month`'s current snapshot apart from every other (the month, the data
+    version, the code's fingerprint and when it was built), or None when no current one is
+    stored or this transaction changed report data not yet committed. Reads no payload."""
+    month = month.replace(day=1)
+    db.session.flush()
+    if db.session.info.get(FLAG):
+        return None
+    found = db.session.execute(
+        select(ReportSnapshot.data_version, ReportSnapshot.built_at)
+        .join(ReportDataVersion, ReportSnapshot.data_version == ReportDataVersion.value)
+        .where(
+            ReportDataVersion.id == 1,
+            ReportSnapshot.month == month,
+            ReportSnapshot.code_version == report_code(),
+        )
+    ).one_or_none()
+    return None if found is None else (month, *found, report_code())
+
+
 def refresh(months: list[date]) -> int:
     """Build and store the report of each month whose stored one is missing or out of date,
     one commit per month; how many were built (the scheduler's `report_snapshots` job)."""

@@ -34,7 +34,7 @@ SEPARATOR = ","  # between topic ids in one aggregated string
 Line = tuple[date, str, tuple[str, ...]]
 
 
-def _wib_day(column, dialect: str):
+def wib_day(column, dialect: str):
     """The WIB date of an aware UTC column, computed by the database: a DATE on PostgreSQL
     (the driver reads it natively, and dates sort faster than text), YYYY-MM-DD text on SQLite."""
     if dialect == "postgresql":
@@ -59,7 +59,7 @@ def _sessions(dialect: str):
     live = (
         select(
             type_coerce(CR.mode, String).label("mode"),
-            _wib_day(CR.scheduled_start, dialect).label("day"),
+            wib_day(CR.scheduled_start, dialect).label("day"),
             literal(1).label("kind"),
             CR.scheduled_start.label("start"),
             CR.id.label("id"),

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.catalog.models import NarasumberProfile
+from app.core import kept
 from app.domain.months import month_bounds, shift_month
 from app.domain.states import RequestState
 from app.extensions import db
@@ -87,7 +88,19 @@ def trend(month: date, months: int = 6) -> list[tuple[date, Averages]]:
     each month's aggregates (as month_averages()) are taken over the ratings of its sessions.
     The sessions of all the months are read once, as one range of scheduled_start, and a CASE
     gives each row its month to group on: one aggregate per month and column, each with its
-    own CASE, costs SQLite twice as much."""
+    own CASE, costs SQLite twice as much. Ratings and the sessions' dates raise the report
+    data version: the trend is kept under it (app.core.kept)."""
+    from app.reports import snapshots
+
+    version = snapshots.data_version()
+    if version is None:
+        return _trend(month, months)
+    return kept.store("satisfaction_trend", 24).get_or_make(
+        (version, month, months), lambda: _trend(month, months)
+    )
+
+
+def _trend(month: date, months: int) -> list[tuple[date, Averages]]:
     R, SR = ConsultationRequest, SatisfactionRating
     firsts = [shift_month(month, -i) for i in reversed(range(months))]
     starts = [month_bounds(first)[0] for first in firsts]

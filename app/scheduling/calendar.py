@@ -4,7 +4,7 @@ or a month, optionally for one narasumber or one room. Days are WIB days."""
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 
 from app.auth.models import User, service_user_name
 from app.catalog.models import NarasumberProfile, Room, Topic
@@ -18,6 +18,9 @@ from app.scheduling.models import NarasumberAssignment
 
 SHOWN_STATES = (RequestState.SCHEDULED, RequestState.CONFIRMED, RequestState.HELD)
 FIRST_HOUR, LAST_HOUR = 8, 16  # the rows of the week view, WIB
+# Sessions a day of the month view shows; the others are behind a link to that day's week,
+# where every session has its hour ("+21 sesi lainnya": a busy day holds some 25).
+MONTH_DAY_SESSIONS = 4
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,12 @@ class Day:
     sessions: list[Session] = field(default_factory=list)
     holiday: str | None = None
     in_month: bool = True
+    total: int = 0  # the day's sessions, with those not in `sessions` (the month view's)
+
+    @property
+    def more(self) -> int:
+        """How many of the day's sessions are not shown."""
+        return self.total - len(self.sessions)
 
     def at_hour(self, hour: int) -> list[Session]:
         """Sessions starting in this WIB hour (those before 08:00 go to the first row, after
@@ -76,10 +85,17 @@ def _utc(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=WIB).astimezone(UTC)
 
 
-def sessions_between(
-    start: date, end: date, *, narasumber_id: int | None = None, room_id: int | None = None
-) -> list[Session]:
-    """Scheduled, confirmed and held sessions starting on WIB days [start, end)."""
+def sessions_by_day(
+    start: date,
+    end: date,
+    *,
+    narasumber_id: int | None = None,
+    room_id: int | None = None,
+    per_day: int | None = None,
+) -> dict[date, tuple[list[Session], int]]:
+    """Scheduled, confirmed and held sessions starting on WIB days [start, end), by WIB day:
+    (the first `per_day` of the day by start time, or all of them; how many the day has).
+    Two statements whatever the number: the sessions' rows, then the topics of those kept."""
     R = ConsultationRequest
     shown = [
         R.state.in_(SHOWN_STATES),
@@ -94,37 +110,66 @@ def sessions_between(
         )
     if room_id:
         shown.append(R.room_id == room_id)
-    # Two statements whatever the number of sessions: the sessions, then their topics.
-    topics: dict[int, list[str]] = {}
-    for request_id, code in db.session.execute(
-        select(request_topics.c.request_id, Topic.code)
-        .join(Topic, Topic.id == request_topics.c.topic_id)
-        .where(request_topics.c.request_id.in_(select(R.id).where(*shown)))
-        .order_by(request_topics.c.request_id, Topic.sort_order)
-    ):
-        topics.setdefault(request_id, []).append(code)
-    rows = db.session.execute(
-        select(
-            R.id,
-            R.mode,
-            R.state,
-            R.scheduled_start,
-            R.scheduled_end,
-            R.unit_type,
-            Region.display_name,
-            Room.name,
-        )
-        .join(Region, Region.id == R.region_id)
-        .outerjoin(Room, Room.id == R.room_id)
-        .where(*shown)
-        .order_by(R.scheduled_start, R.id)
+    columns = (
+        R.id,
+        R.mode,
+        R.state,
+        R.scheduled_start,
+        R.scheduled_end,
+        R.unit_type,
+        Region.display_name,
+        Room.name.label("room"),
     )
-    return [
-        Session(
-            rid, mode, state, start, end, service_user_name(region, unit), room, tuple(topics.get(rid, ()))
+    joined = select(*columns).join(Region, Region.id == R.region_id).outerjoin(Room, Room.id == R.room_id)
+    if per_day is None:
+        query = joined.where(*shown).order_by(R.scheduled_start, R.id)
+    else:
+        # A busy month holds some 500 sessions: the database numbers each WIB day's and
+        # counts them, and only the first `per_day` of each day are read.
+        from app.reports.tables import wib_day  # (app.reports imports this package)
+
+        day = wib_day(R.scheduled_start, db.session.get_bind().dialect.name)
+        numbered = (
+            joined.add_columns(
+                func.row_number().over(partition_by=day, order_by=(R.scheduled_start, R.id)).label("n"),
+                func.count().over(partition_by=day).label("total"),
+            )
+            .where(*shown)
+            .subquery()
         )
-        for rid, mode, state, start, end, unit, region, room in rows
-    ]
+        query = (
+            select(*(numbered.c[c.name] for c in columns), numbered.c.total)
+            .where(numbered.c.n <= per_day)
+            .order_by(numbered.c.scheduled_start, numbered.c.id)
+        )
+    kept: dict[date, list] = {}
+    counts: dict[date, int] = {}
+    for row in db.session.execute(query):
+        day = row.scheduled_start.astimezone(WIB).date()
+        counts[day] = row.total if per_day is not None else counts.get(day, 0) + 1
+        kept.setdefault(day, []).append(row[:8])
+    topics: dict[int, list[str]] = {}
+    ids = [row[0] for day_rows in kept.values() for row in day_rows]
+    if ids:
+        for request_id, code in db.session.execute(
+            select(request_topics.c.request_id, Topic.code)
+            .join(Topic, Topic.id == request_topics.c.topic_id)
+            .where(request_topics.c.request_id.in_(ids))
+            .order_by(request_topics.c.request_id, Topic.sort_order)
+        ):
+            topics.setdefault(request_id, []).append(code)
+    return {
+        day: (
+            [
+                Session(
+                    rid, mode, state, s, e, service_user_name(region, unit), room, tuple(topics.get(rid, ()))
+                )
+                for rid, mode, state, s, e, unit, region, room in day_rows
+            ],
+            counts[day],
+        )
+        for day, day_rows in kept.items()
+    }
 
 
 def build(
@@ -138,25 +183,25 @@ def build(
         grid_end = next_month + timedelta(days=(7 - next_month.weekday()) % 7)
         prev = (first - timedelta(days=1)).replace(day=1)
         start, end, columns = first, next_month, 7
-        nxt = next_month
+        nxt, per_day = next_month, MONTH_DAY_SESSIONS
     else:
         view = "week"
         grid_start = anchor - timedelta(days=anchor.weekday())
         grid_end = grid_start + timedelta(days=7)
         start, end, columns = grid_start, grid_end, 5
         prev, nxt = grid_start - timedelta(days=7), grid_start + timedelta(days=7)
-    by_day: dict[date, list[Session]] = {}
+        per_day = None
     # The days shown: a month's grid shows no sessions on the days of the months around it.
-    for s in sessions_between(start, end, narasumber_id=narasumber_id, room_id=room_id):
-        by_day.setdefault(s.scheduled_start.astimezone(WIB).date(), []).append(s)
+    by_day = sessions_by_day(start, end, narasumber_id=narasumber_id, room_id=room_id, per_day=per_day)
     weeks = []
     day = grid_start
     while day < grid_end:
         week = []
         for i in range(7):
             d = day + timedelta(days=i)
-            if i < columns or by_day.get(d):
-                week.append(Day(d, by_day.get(d, []), cal.holiday_name(d), in_month=start <= d < end))
+            if i < columns or d in by_day:
+                sessions, total = by_day.get(d, ([], 0))
+                week.append(Day(d, sessions, cal.holiday_name(d), in_month=start <= d < end, total=total))
         weeks.append(week)
         day += timedelta(days=7)
     return CalendarView(view, anchor, start, end, weeks, prev, nxt)

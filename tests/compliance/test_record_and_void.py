@@ -232,3 +232,40 @@ def test_the_same_form_sent_twice_records_one_breach(client, coordinator, pemda)
     # A fresh form (another token) is another breach.
     client.post(URL, data=_form(pemda, token="f" * 32))
     assert len(all_breaches()) == 2
+
+
+def test_the_counts_per_type_follow_every_change(client, coordinator, pemda, dprd):
+    """The counts are kept between requests (app.core.kept): recording, voiding and restoring
+    a breach, and renaming a region, each show in the next view."""
+    first = breach(pemda, "no_show")
+    db.session.commit()
+    login_as(client, coordinator)
+
+    def no_shows(query=""):
+        page = text_of(client.get("/koordinator/pelanggaran" + query))
+        return page.split('data-type="no_show">\n      Tidak hadir <span class="badge text-bg-light">')[
+            1
+        ].split("<")[0]
+
+    assert no_shows() == "1"
+    assert no_shows() == "1"
+    response = client.post(
+        URL, data=_form(dprd, type_code="no_show", unit_type="dprd", region_id=str(dprd.region_id))
+    )
+    assert response.status_code == 302
+    assert no_shows() == "2"
+    client.post(f"/koordinator/pelanggaran/{first.id}/batalkan", data={"reason": "Keliru dicatat"})
+    assert no_shows() == "1"
+    client.post(f"/koordinator/pelanggaran/{first.id}/pulihkan", data={"reason": "Ternyata benar"})
+    assert no_shows() == "2"
+    # Regions are kept between tests: the old name is put back.
+    region = db.session.get(type(pemda.region), pemda.region_id)
+    old = region.display_name
+    assert no_shows("?pemda=Contohan") == "0"
+    try:
+        region.display_name = "Kab. Contohan"
+        db.session.commit()
+        assert no_shows("?pemda=Contohan") == "2"
+    finally:
+        region.display_name = old
+        db.session.commit()

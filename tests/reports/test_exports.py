@@ -6,10 +6,14 @@ import json
 from datetime import date, datetime
 
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 
+from app.core.audit import AuditLog
+from app.extensions import db
 from app.reports import exports
 from app.reports.build import build_report
-from tests.reports.conftest import APRIL
+from tests import factories
+from tests.reports.conftest import APRIL, wib
 
 
 def test_csv_reads_back(app, april):
@@ -88,3 +92,32 @@ def test_month_without_data_exports(app, builder):
     report = build_report(date(2024, 1, 1))
     assert load_workbook(io.BytesIO(exports.to_xlsx(report)))["Video Conference"].max_row == 1
     assert "Video Conference,0" in exports.to_csv(report)
+
+
+def test_a_stored_reports_files_are_made_once_and_follow_its_data(
+    app, april, builder, client, auth, coordinator, monkeypatch
+):
+    """report_file: the file of a stored snapshot is made once; a committed change to the data
+    makes a new one; every download is audited either way."""
+    made = []
+    for kind, maker in list(exports.MAKERS.items()):
+        monkeypatch.setitem(exports.MAKERS, kind, lambda report, m=maker, k=kind: made.append(k) or m(report))
+    auth.login(coordinator)
+    first = client.get("/koordinator/laporan/2023-04.xlsx")
+    again = client.get("/koordinator/laporan/2023-04.xlsx")
+    assert first.status_code == again.status_code == 200
+    assert again.data == first.data and made == ["xlsx"]
+    csv_first = client.get("/koordinator/laporan/2023-04.csv").get_data(as_text=True)
+    assert client.get("/koordinator/laporan/2023-04.csv").get_data(as_text=True) == csv_first
+    assert made == ["xlsx", "csv"]
+
+    builder.breach(factories.BREBES, wib(2023, 4, 20, 10), "other")
+    db.session.commit()
+    csv_after = client.get("/koordinator/laporan/2023-04.csv").get_data(as_text=True)
+    assert made == ["xlsx", "csv", "csv"]
+    assert csv_after != csv_first
+    assert csv_after == exports.to_csv(build_report(APRIL))
+    downloads = db.session.scalar(
+        select(func.count()).select_from(AuditLog).where(AuditLog.action == "security.export")
+    )
+    assert downloads == 5

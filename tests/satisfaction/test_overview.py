@@ -75,3 +75,17 @@ def test_overview_page_shows_averages_and_who_is_below(client, pemda, held, pers
 def test_overview_is_for_coordinators_only(client, pemda):
     login_as(client, pemda)
     assert client.get("/koordinator/kepuasan").status_code == 403
+
+
+def test_the_trend_follows_each_new_rating(client, pemda, held, person, coordinator):
+    """The six months' averages are kept between views (app.core.kept): a rating given after
+    a view is in the next one."""
+    first = held(start=datetime(2026, 12, 2, 9, 0, tzinfo=WIB), people=[person])
+    second = held(start=datetime(2026, 12, 3, 9, 0, tzinfo=WIB), people=[person])
+    rate(first, pemda, 5, 3)
+    login_as(client, coordinator)
+    assert 'data-test="avg-service">5,00' in client.get("/koordinator/kepuasan?bulan=2026-12").text
+    assert queries.trend(date(2026, 12, 1))[-1][1].count == 1
+    rate(second, pemda, 3, 3)
+    assert 'data-test="avg-service">4,00' in client.get("/koordinator/kepuasan?bulan=2026-12").text
+    assert queries.trend(date(2026, 12, 1))[-1][1].count == 2

@@ -69,6 +69,23 @@ def test_month_view_and_its_navigation(client, coordinator, pemda, dau):
     assert _sessions(_calendar(client, view="month", date="2027-01-01")) == [str(january.id)]
 
 
+def test_a_busy_day_of_the_month_shows_four_and_links_to_its_week(client, coordinator, pemda, dau):
+    room = factories.room("Ruang Rapat 9A")
+    busy = [booked(pemda, wib("2026-12-09", f"{8 + i:02d}:00"), room=room) for i in range(6)]
+    quiet = booked(pemda, wib("2026-12-10", "09:00"), room=room)
+    db.session.commit()
+    login_as(client, coordinator)
+    page = _calendar(client, view="month")
+    # The first four of the day by time, then a link to the day's week (in both layouts).
+    assert _sessions(page) == sorted([*(str(r.id) for r in busy[:4]), str(quiet.id)])
+    assert page.count("+2 sesi lainnya") == 2
+    link = re.search(r'href="([^"]*)">\+2 sesi lainnya', page).group(1).replace("&amp;", "&")
+    assert "view=week" in link and "date=2026-12-09" in link
+    week = text_of(client.get(link))
+    assert _sessions(week) == sorted(str(r.id) for r in [*busy, quiet])
+    assert "lainnya" not in week
+
+
 def test_filter_by_narasumber_and_room(client, coordinator, pemda, dau):
     ani = narasumber("Ani Rahmawati", [dau])
     budi = narasumber("Budi Santoso", [dau])

@@ -1,0 +1,60 @@
+"""PostgreSQL: a transaction that only read ends with COMMIT, so that psycopg's prepared
+statements outlive it (app.core.db_setup.keep_prepared_statements); every other transaction
+is still rolled back whole."""
+
+import pytest
+from sqlalchemy import func, select, text, update
+from sqlalchemy.exc import DataError
+
+from app.extensions import db
+from app.regions.models import Region
+from tests import factories
+
+pytestmark = pytest.mark.postgres
+
+BREBES = factories.BREBES
+
+
+def _prepared() -> list[str]:
+    return list(db.session.scalars(text("SELECT statement FROM pg_prepared_statements")))
+
+
+def _name_of_brebes() -> str:
+    return db.session.scalar(select(Region.display_name).where(Region.code == BREBES))
+
+
+def test_statements_run_by_read_only_transactions_stay_prepared(app):
+    statement = select(Region.display_name).where(Region.code == BREBES)
+    for _ in range(6):  # psycopg prepares a statement on its fifth run (prepare_threshold)
+        db.session.execute(statement)
+        db.session.rollback()  # as each request ends (Session.close())
+    db.session.execute(statement)
+    assert any("FROM regions" in s and "display_name" in s for s in _prepared())
+    db.session.rollback()
+
+
+def test_a_transaction_that_wrote_is_still_rolled_back(app):
+    before = _name_of_brebes()
+    db.session.execute(update(Region).where(Region.code == BREBES).values(display_name="Kab. Keliru"))
+    assert _name_of_brebes() == "Kab. Keliru"
+    db.session.rollback()
+    assert _name_of_brebes() == before
+
+
+def test_a_write_after_reads_and_a_savepoint_are_rolled_back(app):
+    before = _name_of_brebes()
+    region = db.session.scalars(select(Region).where(Region.code == BREBES)).one()
+    with db.session.begin_nested():
+        region.display_name = "Kab. Di Savepoint"
+    assert _name_of_brebes() == "Kab. Di Savepoint"
+    db.session.rollback()
+    db.session.expire_all()
+    assert _name_of_brebes() == before
+
+
+def test_a_transaction_in_error_is_rolled_back_and_the_session_goes_on(app):
+    with pytest.raises(DataError):
+        db.session.execute(select(func.sqrt(-1)))
+    db.session.rollback()
+    assert _name_of_brebes() is not None
+    db.session.rollback()
