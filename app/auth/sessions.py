@@ -15,10 +15,11 @@ by a before-request hook that commits at once.
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from hashlib import sha512
 
 from flask import current_app, request, session
-from sqlalchemy import ForeignKey, Integer, String, select
+from sqlalchemy import ForeignKey, Integer, Select, String, bindparam, select
 from sqlalchemy.orm import Mapped, joinedload, mapped_column
 
 from app.auth.models import STAFF_ROLES, User
@@ -127,6 +128,17 @@ def current_row() -> UserSession | None:
     return row_for(session.get(SESSION_KEY))
 
 
+@cache
+def _load_statement() -> Select:
+    """load()'s statement, built once (it runs on every request)."""
+    return (
+        select(User, UserSession)
+        .join(UserSession, UserSession.user_id == User.id)
+        .options(joinedload(User.region))  # a Pemda's pages show its name and time zone
+        .where(UserSession.token_hash == bindparam("token_hash"), User.id == bindparam("user_id"))
+    )
+
+
 def load(user_id: int) -> tuple[User | None, UserSession | None]:
     """The user and this browser's row of that user, in one statement (the loader's look-up,
     on every request); the row is None when the cookie names no row of this user.
@@ -141,10 +153,7 @@ def load(user_id: int) -> tuple[User | None, UserSession | None]:
     found = None
     if isinstance(token, str) and token:
         found = db.session.execute(
-            select(User, UserSession)
-            .join(UserSession, UserSession.user_id == User.id)
-            .options(joinedload(User.region))  # a Pemda's pages show its name and time zone
-            .where(UserSession.token_hash == _hash(token), User.id == user_id)
+            _load_statement(), {"token_hash": _hash(token), "user_id": user_id}
         ).first()
     user, row = found if found is not None else (db.session.get(User, user_id), None)
     request.environ[LOADED] = ((user_id, token), (user, row))

@@ -9,7 +9,8 @@ after a change, so that coordinators rarely wait for a build.
 
 The data version (one row, ReportDataVersion) is raised by every commit that inserts, updates
 or deletes something a report is made of: sessions (live and imported) and their topics,
-breaches, ratings, regions and topics. The raise is part of the committing transaction, so
+breaches, ratings, regions and topics (and the narasumber assignments, for the figures other
+pages keep under the same version: app.core.kept). The raise is part of the committing transaction, so
 "data committed" and "version raised" become visible together. It runs last, just before the
 COMMIT, so the row lock it takes is held only while committing and never before another lock
 (no deadlock with the row locks a booking takes).
@@ -70,6 +71,9 @@ SOURCE_TABLES = frozenset(
         "satisfaction_ratings",
         "regions",
         "topics",
+        # Not in the report, but in the satisfaction page's figures per narasumber, which
+        # are kept under the same version (app.satisfaction.queries.per_narasumber).
+        "narasumber_assignments",
     }
 )
 # What a report reads of a request. A request is in a report only once it has a scheduled

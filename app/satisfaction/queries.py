@@ -122,10 +122,38 @@ _COUNTED = (AssignmentStatus.ASSIGNED, AssignmentStatus.ACCEPTED)
 
 
 def per_narasumber(month: date) -> list[PersonAverages]:
-    """Every narasumber with a held session in the month, with the ratings of those sessions:
-    one statement, grouped over the month's held sessions, their counted assignments and
-    ratings (a session without a rating counts as a session, and nothing in the averages),
-    with the names joined to the groups.
+    """Every narasumber with a held session in the month, with the ratings of those sessions,
+    those below DJPK's expectation first. The figures are kept under the report data version
+    (app.core.kept), which sessions, their assignments and ratings raise; the names are read
+    each time (a name is not report data)."""
+    from app.reports import snapshots
+
+    version = snapshots.data_version()
+    if version is None:
+        figures = _person_figures(month)
+    else:
+        figures = kept.store("satisfaction_people", 24).get_or_make(
+            (version, month), lambda: _person_figures(month)
+        )
+    names = {}
+    if figures:
+        P = NarasumberProfile
+        names = dict(
+            db.session.execute(
+                select(P.id, User.name)
+                .join(User, User.id == P.user_id)
+                .where(P.id.in_([f[0] for f in figures]))
+            ).all()
+        )
+    people = [PersonAverages(pid, names[pid], n, averages) for pid, n, averages in figures if pid in names]
+    return sorted(people, key=lambda p: (not p.below_expectation, p.name.lower()))
+
+
+def _person_figures(month: date) -> tuple[tuple[int, int, Averages], ...]:
+    """(narasumber profile id, held sessions, averages) of each narasumber with a held session
+    in the month: one statement, grouped over the month's held sessions, their counted
+    assignments and ratings (a session without a rating counts as a session, and nothing in
+    the averages).
 
     The assignments are looked up by the month's session ids (their request_id index): on
     PostgreSQL as `= ANY(ARRAY(...))`, since the planner otherwise hash-joins every assignment
@@ -139,22 +167,13 @@ def per_narasumber(month: date) -> list[PersonAverages]:
         of_month = A.request_id == any_(func.array(sessions.scalar_subquery()))
     else:
         of_month = A.request_id.in_(sessions)
-    groups = (
-        select(
-            A.narasumber_id.label("id"), func.count(distinct(A.request_id)).label("sessions"), *_AGGREGATES
-        )
+    rows = db.session.execute(
+        select(A.narasumber_id, func.count(distinct(A.request_id)), *_AGGREGATES)
         .outerjoin(SR, SR.request_id == A.request_id)
         .where(of_month, A.status.in_(_COUNTED))
         .group_by(A.narasumber_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(groups, User.name)
-        .join(NarasumberProfile, NarasumberProfile.id == groups.c.id)
-        .join(User, User.id == NarasumberProfile.user_id)
     ).all()
-    people = [PersonAverages(row[0], row[-1], row[1], _averages(row[2:6])) for row in rows]
-    return sorted(people, key=lambda p: (not p.below_expectation, p.name.lower()))
+    return tuple((row[0], row[1], _averages(row[2:6])) for row in rows)
 
 
 def recent_comments(month: date, limit: int = 20) -> list[SatisfactionRating]:

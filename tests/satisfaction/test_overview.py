@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 from app.extensions import db
 from app.satisfaction import queries, services
+from app.scheduling.models import AssignmentStatus
 from tests import factories
 from tests.requests.helpers import login_as
 from tests.scheduling import factories as sched
@@ -89,3 +90,29 @@ def test_the_trend_follows_each_new_rating(client, pemda, held, person, coordina
     rate(second, pemda, 3, 3)
     assert 'data-test="avg-service">4,00' in client.get("/koordinator/kepuasan?bulan=2026-12").text
     assert queries.trend(date(2026, 12, 1))[-1][1].count == 2
+
+
+def test_the_people_follow_new_sessions_and_renames(client, pemda, held, person, coordinator):
+    """The figures per narasumber are kept between views: a held session and a rating given
+    after a view are in the next one, and so is a narasumber's new name."""
+    rate(held(start=datetime(2026, 12, 2, 9, 0, tzinfo=WIB), people=[person]), pemda, 5, 3)
+    december = date(2026, 12, 1)
+    (rina,) = queries.per_narasumber(december)
+    assert (rina.sessions, rina.averages.count) == (1, 1)
+    second = sched.narasumber("Budi Narasumber")
+    db.session.commit()
+    both = held(start=datetime(2026, 12, 3, 9, 0, tzinfo=WIB), people=[person, second])
+    db.session.commit()
+    people = {p.name: p for p in queries.per_narasumber(december)}
+    assert (people["Dr. Rina Narasumber"].sessions, people["Budi Narasumber"].sessions) == (2, 1)
+    # Only an assignment changes (the session's own columns do not): it is seen too.
+    (rinas,) = [a for a in both.assignments if a.narasumber_id == person.id]
+    rinas.status = AssignmentStatus.DECLINED
+    db.session.commit()
+    people = {p.name: p for p in queries.per_narasumber(december)}
+    assert people["Dr. Rina Narasumber"].sessions == 1
+    second.user.name = "Budi Santoso"
+    db.session.commit()
+    assert {p.name for p in queries.per_narasumber(december)} == {"Dr. Rina Narasumber", "Budi Santoso"}
+    login_as(client, coordinator)
+    assert "Budi Santoso" in client.get("/koordinator/kepuasan?bulan=2026-12").text
