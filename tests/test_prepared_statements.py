@@ -15,22 +15,23 @@ pytestmark = pytest.mark.postgres
 BREBES = factories.BREBES
 
 
-def _prepared() -> list[str]:
-    return list(db.session.scalars(text("SELECT statement FROM pg_prepared_statements")))
-
-
 def _name_of_brebes() -> str:
     return db.session.scalar(select(Region.display_name).where(Region.code == BREBES))
 
 
 def test_statements_run_by_read_only_transactions_stay_prepared(app):
     statement = select(Region.display_name).where(Region.code == BREBES)
-    for _ in range(6):  # psycopg prepares a statement on its fifth run (prepare_threshold)
-        db.session.execute(statement)
-        db.session.rollback()  # as each request ends (Session.close())
-    db.session.execute(statement)
-    assert any("FROM regions" in s and "display_name" in s for s in _prepared())
-    db.session.rollback()
+    # One connection throughout (the pool hands its connections out in turn).
+    with db.engine.connect() as conn:
+        for _ in range(6):  # psycopg prepares a statement on its fifth run (prepare_threshold)
+            conn.execute(statement)
+            conn.rollback()  # as each request ends (Session.close(), the pool's reset)
+        conn.execute(statement)
+        prepared = conn.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+        assert any("FROM regions" in s and "display_name" in s for s in prepared)
+        conn.execute(update(Region).where(Region.code == "no such region").values(name="x"))
+        conn.rollback()  # a transaction that wrote: a real ROLLBACK, which forgets them
+        assert conn.scalars(text("SELECT statement FROM pg_prepared_statements")).all() == []
 
 
 def test_a_transaction_that_wrote_is_still_rolled_back(app):
