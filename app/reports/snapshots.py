@@ -81,6 +81,8 @@ SOURCE_TABLES = frozenset(
 # back or rejecting a request never scheduled changes no report, nor does any other column
 # (agenda, contacts, notes, letters) of any request. A scheduled request's state changes
 # (confirmed, held...) all count: what matters is what is written, not the state it was read in.
+# The queue's counts of sessions per state (app.scheduling.queue.state_counts) are kept under
+# the same version, and read these columns too (the mode and the start filter them).
 REQUEST_COLUMNS = ("state", "scheduled_start", "mode", "region_id", "unit_type", "topics")
 # The code that makes a report: its fingerprint is part of a snapshot's key.
 REPORT_MODULES = (

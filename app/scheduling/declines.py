@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
 from app.catalog.models import NarasumberProfile
@@ -28,16 +28,20 @@ def open_declines(now: datetime, request_ids: Iterable[int] | None = None) -> di
     """{request id: its declined assignments not yet replaced}, for sessions still to come
     (every such session, or those of `request_ids`)."""
     R, A = ConsultationRequest, NarasumberAssignment
-    declined_now = exists().where(
-        A.request_id == R.id, A.status == AssignmentStatus.DECLINED, A.start == R.scheduled_start
-    )
-    query = select(R.id, R.scheduled_start).where(
-        R.state.in_(ACTIVE_SESSION_STATES),
-        # A session lies within one day: the bound on its start lets the index find the few
-        # still to come instead of reading every scheduled session ever.
-        R.scheduled_start > now - LONGEST_SESSION,
-        R.scheduled_end > now,
-        declined_now,
+    # From the declines, which are few (an index of status and start finds those of sessions
+    # still to come), to their sessions; not from every session to come to its assignments.
+    query = (
+        select(R.id, R.scheduled_start)
+        .join(A, and_(A.request_id == R.id, A.start == R.scheduled_start))
+        .where(
+            A.status == AssignmentStatus.DECLINED,
+            # A session lies within one day: the bound on its start keeps the search to the
+            # sessions still to come instead of every decline ever.
+            A.start > now - LONGEST_SESSION,
+            R.state.in_(ACTIVE_SESSION_STATES),
+            R.scheduled_end > now,
+        )
+        .distinct()
     )
     if request_ids is not None:
         query = query.where(R.id.in_(list(request_ids)))

@@ -64,6 +64,8 @@ class NarasumberAssignment(db.Model):
 
     __table_args__ = (
         Index("ix_narasumber_assignments_busy", "narasumber_id", "start", "end"),
+        # The declines of sessions still to come (app.scheduling.declines), found by themselves.
+        Index("ix_narasumber_assignments_status_start", "status", "start"),
         _no_overlap("ex_narasumber_assignments_no_overlap", "narasumber_id"),
     )
 

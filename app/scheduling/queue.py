@@ -17,16 +17,19 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.catalog.models import Topic
+from app.core import kept
 from app.core.clock import WIB
 from app.domain.states import OPEN_STATES, RequestState
 from app.extensions import db
 from app.regions.models import Region
+from app.reports import snapshots
 from app.requests.models import ConsultationRequest, PreferredWindow, request_topics
 
 ALL_STATES = "all"
 DECLINED = "declined"  # sessions with a decline not yet answered, whatever their state
 ZONES = {"WIB": "Asia/Jakarta", "WITA": "Asia/Makassar", "WIT": "Asia/Jayapura"}
 PER_PAGE = 50
+KEPT_COUNTS = 64  # filter combinations whose counts each process keeps
 
 
 @dataclass(frozen=True)
@@ -200,14 +203,35 @@ def matching_total(f: QueueFilters, counts: dict[RequestState, int], declined: i
 
 
 def state_counts(f: QueueFilters) -> dict[RequestState, int]:
-    """How many requests match the filters (other than the state) in each state."""
+    """How many requests match the filters (other than the state) in each state.
+
+    Nearly all of them are sessions, scheduled once (held, cancelled, no-show...), and
+    counting tens of thousands of them takes milliseconds: their counts are kept under the
+    report data version, which every change a report sees to a scheduled request (its state,
+    mode, Pemda, start or topics; app.reports.snapshots.REQUEST_COLUMNS) and to regions or
+    topics raises. The requests never scheduled (the work still to do, and the rejected) are
+    counted each time: the version does not follow them, and they are few."""
     R = ConsultationRequest
-    # count(*), not count(id): PostgreSQL counts from the state index alone.
-    rows = db.session.execute(select(R.state, func.count()).where(*filter_conditions(f)).group_by(R.state))
     counts = {s: 0 for s in RequestState}
+    version = snapshots.data_version()
+    if version is None:
+        rows = _count_states(f)
+    else:
+        key = (version, f.mode, f.topic_id, f.region, f.zone, f.date_field, f.date_from, f.date_to)
+        scheduled = kept.store("queue_scheduled_counts", KEPT_COUNTS).get_or_make(
+            key, lambda: tuple(_count_states(f, R.scheduled_start.is_not(None)))
+        )
+        rows = [*scheduled, *_count_states(f, R.scheduled_start.is_(None))]
     for state, n in rows:
-        counts[RequestState(state)] = n
+        counts[RequestState(state)] += n
     return counts
+
+
+def _count_states(f: QueueFilters, *where) -> list[tuple[str, int]]:
+    R = ConsultationRequest
+    # count(*), not count(id): PostgreSQL counts from an index alone.
+    query = select(R.state, func.count()).where(*filter_conditions(f), *where).group_by(R.state)
+    return [(state, n) for state, n in db.session.execute(query)]
 
 
 def declined_count(f: QueueFilters) -> int:

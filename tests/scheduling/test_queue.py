@@ -105,6 +105,67 @@ def test_counts_per_state_follow_the_other_filters(client, coordinator, pemda, d
     assert _count(page, "Diajukan") == 1 and _count(page, "Ditolak") == 0 and _count(page, "Semua") == 2
 
 
+def test_counts_per_state_follow_every_change(client, coordinator, pemda, dau, dbh):
+    """The counts of sessions (requests once scheduled) are kept between requests under the
+    report data version (app.scheduling.queue.state_counts); those never scheduled are counted
+    each time. Every change to either shows in the next view."""
+    waiting = request_at(pemda, "2026-12-08")
+    session = h.booked(pemda, h.wib("2026-12-10", "09:00"))
+    db.session.commit()
+    login_as(client, coordinator)
+
+    def counts(**args):
+        page = client.get("/koordinator/", query_string=args).get_data(as_text=True)
+        return {label: _count(page, label) for label in ("Diajukan", "Dijadwalkan", "Terlaksana", "Semua")}
+
+    assert counts() == {"Diajukan": 1, "Dijadwalkan": 1, "Terlaksana": 0, "Semua": 2}
+    assert counts() == {"Diajukan": 1, "Dijadwalkan": 1, "Terlaksana": 0, "Semua": 2}
+    # A session's state changes.
+    session.state = S.HELD
+    db.session.commit()
+    assert counts() == {"Diajukan": 1, "Dijadwalkan": 0, "Terlaksana": 1, "Semua": 2}
+    # A request is scheduled: from the requests counted each time to the kept sessions.
+    waiting.state = S.SCHEDULED
+    waiting.scheduled_start, waiting.scheduled_end = (
+        h.wib("2026-12-08", "09:00"),
+        h.wib("2026-12-08", "10:00"),
+    )
+    db.session.commit()
+    assert counts() == {"Diajukan": 0, "Dijadwalkan": 1, "Terlaksana": 1, "Semua": 2}
+    # A new request, a new session.
+    request_at(pemda, "2026-12-09")
+    h.booked(pemda, h.wib("2026-12-11", "09:00"))
+    db.session.commit()
+    assert counts() == {"Diajukan": 1, "Dijadwalkan": 2, "Terlaksana": 1, "Semua": 4}
+    # The filters: a session's mode, topics and start, and a region's name.
+    assert counts(mode="vc")["Dijadwalkan"] == 0
+    waiting.mode = Mode.VC
+    db.session.commit()
+    assert counts(mode="vc")["Dijadwalkan"] == 1
+    assert counts(topic=str(dbh.id))["Terlaksana"] == 0
+    session.topics.append(dbh)
+    db.session.commit()
+    assert counts(topic=str(dbh.id))["Terlaksana"] == 1
+    week = {"date_field": "session", "date_from": "2026-12-07", "date_to": "2026-12-09"}
+    assert counts(**week)["Dijadwalkan"] == 1
+    waiting.scheduled_start, waiting.scheduled_end = (
+        h.wib("2026-12-15", "09:00"),
+        h.wib("2026-12-15", "10:00"),
+    )
+    db.session.commit()
+    assert counts(**week)["Dijadwalkan"] == 0
+    region = db.session.get(type(pemda.region), pemda.region_id)
+    old = region.display_name
+    assert counts(region="Contohan")["Semua"] == 0
+    try:  # regions are kept between tests: the old name is put back
+        region.display_name = "Kab. Contohan"
+        db.session.commit()
+        assert counts(region="Contohan")["Semua"] == 4
+    finally:
+        region.display_name = old
+        db.session.commit()
+
+
 def _count(page: str, label: str) -> int:
     import re
 
