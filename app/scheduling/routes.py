@@ -210,21 +210,28 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         "reschedule": allowed(req.state, Action.RESCHEDULE),
         "cancel": allowed(req.state, Action.CANCEL),
     }
-    # The narasumber and rooms are read once for the suggestions and the forms.
-    team, active_rooms = suggestions.load_team(), active_room_list()
-    slots = []
+    # The narasumber and rooms are read once for the suggestions and the forms; each form is
+    # made only when the page shows it (its decision is allowed in the request's state).
+    active_rooms = active_room_list() if can["approve"] or can["reschedule"] else []
+    rooms = room_choices(active_rooms)
+    slots, schedule_form, reschedule_form = [], None, None
     if can["approve"]:
+        team = suggestions.load_team()
         found_rooms = [RoomInfo(r.id, r.name, r.capacity) for r in active_rooms]
         slots = suggestions.suggest_slots(req, now=now, limit=10, team=team, rooms=found_rooms)
-    schedule_form = forms.get("schedule_form")
-    if schedule_form is None:
-        schedule_form = ScheduleForm(
+        schedule_form = forms.get("schedule_form") or ScheduleForm(
             formdata=None, data=_slot_data(slots, request.args.get("slot", 0, type=int))
         )
-    rooms = room_choices(active_rooms)
-    prepare_schedule_form(schedule_form, req, rooms, team)
-    reschedule_form = forms.get("reschedule_form") or RescheduleForm(formdata=None, data=_current_data(req))
-    reschedule_form.room_id.choices = rooms
+        prepare_schedule_form(schedule_form, req, rooms, team)
+    if can["reschedule"]:
+        reschedule_form = forms.get("reschedule_form") or RescheduleForm(
+            formdata=None, data=_current_data(req)
+        )
+        reschedule_form.room_id.choices = rooms
+
+    def form(name: str, shown: bool, make):
+        return (forms.get(name) or make(formdata=None)) if shown else None
+
     entries, actors = review.history_with_actors(req)
     return render_template(
         "scheduling/detail.html",
@@ -243,10 +250,10 @@ def render_detail(req: ConsultationRequest, *, open_panel: str | None = None, **
         open_panel=open_panel,
         schedule_form=schedule_form,
         reschedule_form=reschedule_form,
-        reject_form=forms.get("reject_form") or ReasonForm(formdata=None),
-        changes_form=forms.get("changes_form") or RequestChangesForm(formdata=None),
-        convert_form=forms.get("convert_form") or ConvertForm(formdata=None),
-        cancel_form=forms.get("cancel_form") or CancelForm(formdata=None),
+        reject_form=form("reject_form", can["reject"], ReasonForm),
+        changes_form=form("changes_form", can["request_changes"], RequestChangesForm),
+        convert_form=form("convert_form", can["convert"], ConvertForm),
+        cancel_form=form("cancel_form", can["cancel"], CancelForm),
         # A refused replacement (team_routes.replace): shown again under its narasumber.
         replace_form=forms.get("replace_form"),
     )
