@@ -34,6 +34,17 @@ def test_statements_run_by_read_only_transactions_stay_prepared(app):
         assert conn.scalars(text("SELECT statement FROM pg_prepared_statements")).all() == []
 
 
+def test_a_connection_keeps_more_statements_than_psycopgs_default(app):
+    """psycopg keeps 100 by default; the pages alone run more different statements."""
+    with db.engine.connect() as conn:
+        for n in range(150):
+            for _ in range(6):  # prepared on the sixth run
+                conn.execute(text(f"SELECT {n} AS n FROM regions WHERE code = :code"), {"code": BREBES})
+            conn.rollback()
+        prepared = conn.scalars(text("SELECT statement FROM pg_prepared_statements")).all()
+        assert len([s for s in prepared if "AS n FROM regions" in s]) == 150
+
+
 def test_a_transaction_that_wrote_is_still_rolled_back(app):
     before = _name_of_brebes()
     db.session.execute(update(Region).where(Region.code == BREBES).values(display_name="Kab. Keliru"))

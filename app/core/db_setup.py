@@ -42,6 +42,10 @@ def init_app(app: Flask) -> None:
 
 # Set in a pooled connection's info while its transaction has run anything but a SELECT.
 WROTE = "transaction_wrote"
+# How many prepared statements a connection keeps (psycopg's default is 100, the least
+# recently used going first): the pages of bench/pages.py alone run 101 different statements,
+# and a worker's connection serves every page.
+PREPARED_MAX = 300
 
 
 def keep_prepared_statements(engine: Engine) -> None:
@@ -54,7 +58,7 @@ def keep_prepared_statements(engine: Engine) -> None:
     was ever prepared. For a transaction that ran only SELECT statements COMMIT is the same
     thing (it changed nothing; its locks and transaction-local settings end either way). A
     transaction that ran anything else (INSERT, UPDATE, DELETE, SAVEPOINT, SET...), or one in
-    error, is rolled back as before."""
+    error, is rolled back as before. Each connection keeps up to PREPARED_MAX of them."""
     from psycopg.pq import TransactionStatus
 
     dialect = engine.dialect
@@ -82,6 +86,10 @@ def keep_prepared_statements(engine: Engine) -> None:
 
     dialect.do_rollback = do_rollback
     dialect.do_commit = do_commit
+
+    @event.listens_for(engine, "connect")
+    def _room_for_every_page(dbapi_connection, _record):
+        getattr(dbapi_connection, "driver_connection", dbapi_connection).prepared_max = PREPARED_MAX
 
 
 def _pool_info(connection) -> dict | None:
