@@ -1,9 +1,13 @@
 """Two runs of bench/pages.py side by side (issue 14): before and after a change.
 
     .venv/bin/python bench/compare.py BEFORE.json AFTER.json
+    .venv/bin/python bench/compare.py b1.json,b2.json,b3.json a1.json,a2.json,a3.json
 
 Each file is an artifacts/bench-pages.json written by bench/pages.py (run it on each version
-of the code, on the same machine, and copy the file away between the runs). Prints one
+of the code, on the same machine, and copy the file away between the runs). A side may be
+several runs, comma-separated (best alternated, before and after in turn): each page's
+in-process figures are then those of its lowest median among them, the run least disturbed
+by whatever else the machine was doing; the load figures are the first file's. Prints one
 markdown table per database for the in-process figures (median ms and SQL statements, and
 whether the page meets the goal: median under 15 ms, at most 10 statements) and one for the
 load run (req/s, p99 and the share of the hello world measured in the same run).
@@ -69,10 +73,26 @@ def load(before: dict, after: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def best_of(names: str) -> dict:
+    """The runs named (comma-separated) as one: each page's row from the run where its median
+    was lowest."""
+    runs = [json.loads(Path(name).read_text()) for name in names.split(",")]
+    merged = runs[0]
+    for database, result in merged.get("in_process", {}).items():
+        others = [
+            _pages(run["in_process"][database]) for run in runs if database in run.get("in_process", {})
+        ]
+        result["pages"] = [
+            min((found[key] for found in others if key in found), key=lambda row: row["median_ms"])
+            for key in _pages(result)
+        ]
+    return merged
+
+
 def main() -> None:
     if len(sys.argv) != 3:
         raise SystemExit(__doc__)
-    before, after = (json.loads(Path(name).read_text()) for name in sys.argv[1:])
+    before, after = (best_of(names) for names in sys.argv[1:])
     for database in after.get("in_process", {}):
         if database in before.get("in_process", {}):
             print(in_process(before, after, database))
