@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.models import UnitType
 from app.compliance.models import Breach
-from app.core import kept
 from app.core.search import ESCAPE, contains
 from app.domain.breaches import CATALOGUE, BreachType
 from app.domain.months import month_bounds as wib_month_bounds
@@ -120,11 +119,8 @@ def type_counts(f: LedgerFilters) -> dict[str, int]:
     """How many records match the filters (but the type) of each type, in catalogue order.
     Counting 50,000 breaches takes milliseconds; the counts are kept under the report data
     version (which every change to a breach or region raises, app.core.kept)."""
-    version = snapshots.data_version()
-    if version is None:
-        return _count_types(f)
-    return kept.store("breach_type_counts", KEPT_COUNTS).get_or_make(
-        (version, astuple(f)), lambda: _count_types(f)
+    return snapshots.kept_under_version(
+        "breach_type_counts", KEPT_COUNTS, (astuple(f),), lambda: _count_types(f)
     )
 
 

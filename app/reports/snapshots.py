@@ -31,9 +31,11 @@ import hashlib
 import importlib
 import json
 import logging
+from collections.abc import Callable
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import delete, event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -42,6 +44,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import TextClause
 
+from app.core import kept
 from app.core.clock import now_utc
 from app.domain.months import month_of
 from app.domain.policy import Mode
@@ -97,6 +100,7 @@ REPORT_MODULES = (
     __name__,
 )
 FLAG = "report_data_changed"
+T = TypeVar("T")
 
 
 # Raising the data version ---------------------------------------------------------------
@@ -218,6 +222,16 @@ def data_version() -> int | None:
     if db.session.info.get(FLAG):
         return None
     return db.session.scalar(select(ReportDataVersion.value).where(ReportDataVersion.id == 1))
+
+
+def kept_under_version(name: str, size: int, key: tuple, make: Callable[[], T]) -> T:
+    """`make()`, kept in this process's store `name` (app.core.kept, `size` entries) under the
+    report data version and `key`: made once per version for what it reads of report data.
+    Made afresh, and not kept, when this transaction changed report data not yet committed."""
+    version = data_version()
+    if version is None:
+        return make()
+    return kept.store(name, size).get_or_make((version, *key), make)
 
 
 def stored_key(month: date) -> tuple | None:

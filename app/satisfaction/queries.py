@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload
 
 from app.auth.models import User
 from app.catalog.models import NarasumberProfile
-from app.core import kept
 from app.domain.months import month_bounds, shift_month
 from app.domain.states import RequestState
 from app.extensions import db
@@ -92,11 +91,8 @@ def trend(month: date, months: int = 6) -> list[tuple[date, Averages]]:
     data version: the trend is kept under it (app.core.kept)."""
     from app.reports import snapshots
 
-    version = snapshots.data_version()
-    if version is None:
-        return _trend(month, months)
-    return kept.store("satisfaction_trend", 24).get_or_make(
-        (version, month, months), lambda: _trend(month, months)
+    return snapshots.kept_under_version(
+        "satisfaction_trend", 24, (month, months), lambda: _trend(month, months)
     )
 
 
@@ -128,13 +124,9 @@ def per_narasumber(month: date) -> list[PersonAverages]:
     each time (a name is not report data)."""
     from app.reports import snapshots
 
-    version = snapshots.data_version()
-    if version is None:
-        figures = _person_figures(month)
-    else:
-        figures = kept.store("satisfaction_people", 24).get_or_make(
-            (version, month), lambda: _person_figures(month)
-        )
+    figures = snapshots.kept_under_version(
+        "satisfaction_people", 24, (month,), lambda: _person_figures(month)
+    )
     names = {}
     if figures:
         P = NarasumberProfile

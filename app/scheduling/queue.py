@@ -17,7 +17,6 @@ from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.catalog.models import Topic
-from app.core import kept
 from app.core.clock import WIB
 from app.domain.states import OPEN_STATES, RequestState
 from app.extensions import db
@@ -213,16 +212,14 @@ def state_counts(f: QueueFilters) -> dict[RequestState, int]:
     counted each time: the version does not follow them, and they are few."""
     R = ConsultationRequest
     counts = {s: 0 for s in RequestState}
-    version = snapshots.data_version()
-    if version is None:
-        rows = _count_states(f)
-    else:
-        key = (version, f.mode, f.topic_id, f.region, f.zone, f.date_field, f.date_from, f.date_to)
-        scheduled = kept.store("queue_scheduled_counts", KEPT_COUNTS).get_or_make(
-            key, lambda: tuple(_count_states(f, R.scheduled_start.is_not(None)))
-        )
-        rows = [*scheduled, *_count_states(f, R.scheduled_start.is_(None))]
-    for state, n in rows:
+    key = (f.mode, f.topic_id, f.region, f.zone, f.date_field, f.date_from, f.date_to)
+    scheduled = snapshots.kept_under_version(
+        "queue_scheduled_counts",
+        KEPT_COUNTS,
+        key,
+        lambda: tuple(_count_states(f, R.scheduled_start.is_not(None))),
+    )
+    for state, n in [*scheduled, *_count_states(f, R.scheduled_start.is_(None))]:
         counts[RequestState(state)] += n
     return counts
 
